@@ -1,0 +1,77 @@
+namespace CudaPrune.Cuda.Runtime;
+
+/// <summary>
+/// The small surface the CUDA backend talks to: memory, kernels, launches, events and graphs on one
+/// stream. Two implementations: the real driver (<c>CudaGpu</c>) and the CPU emulator
+/// (<c>EmulatedGpu</c>), so the whole backend runs unchanged in CI without a GPU.
+/// </summary>
+/// <remarks>
+/// Every call is ordered on the device's single stream. Nothing here synchronizes with the host
+/// except <see cref="Synchronize"/>, <see cref="CopyToHost"/> and <see cref="ElapsedMilliseconds"/>.
+/// </remarks>
+public interface IGpu : IDisposable
+{
+    /// <summary>Device name as the driver reports it ("NVIDIA H100 80GB HBM3"), or "emulated".</summary>
+    string Name { get; }
+
+    /// <summary>True for the CPU emulator.</summary>
+    bool IsEmulated { get; }
+
+    /// <summary>Static facts about the device (compute capability, SMs, memory, L2, clocks).</summary>
+    GpuProperties Properties { get; }
+
+    /// <summary>Allocates <paramref name="bytes"/> of device memory (not zeroed).</summary>
+    DevicePtr Allocate(long bytes);
+
+    /// <summary>Frees memory returned by <see cref="Allocate"/>.</summary>
+    void Free(DevicePtr ptr);
+
+    /// <summary>Copies host bytes to the device; returns when the host buffer may be reused.</summary>
+    void CopyToDevice(DevicePtr dst, ReadOnlySpan<byte> src);
+
+    /// <summary>Copies device bytes to the host; waits for all earlier work on the stream.</summary>
+    void CopyToHost(Span<byte> dst, DevicePtr src);
+
+    /// <summary>Device-to-device copy, ordered on the stream.</summary>
+    void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes);
+
+    /// <summary>Sets <paramref name="count32"/> 32-bit words to <paramref name="value"/> (0f, 1f, ... as raw bits).</summary>
+    void Memset32(DevicePtr dst, uint value, long count32);
+
+    /// <summary>
+    /// Looks up kernel <paramref name="kernelName"/> (an <c>extern "C"</c> function) defined in
+    /// <c>kernels/<paramref name="moduleName"/>.cu</c>, compiling the module on first use.
+    /// The returned handle is cached by the caller and reused for every launch.
+    /// </summary>
+    GpuKernel GetKernel(string moduleName, string kernelName);
+
+    /// <summary>
+    /// Launches a kernel on the stream. <paramref name="args"/> follows cuLaunchKernel's convention:
+    /// an array of pointers, each pointing at one argument's value. Allocates nothing; never waits.
+    /// </summary>
+    unsafe void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args);
+
+    /// <summary>Creates an event that can be recorded on the stream.</summary>
+    GpuEvent CreateEvent();
+
+    /// <summary>Records <paramref name="ev"/> on the stream.</summary>
+    void Record(GpuEvent ev);
+
+    /// <summary>Milliseconds between two recorded events; waits for <paramref name="end"/>.</summary>
+    float ElapsedMilliseconds(GpuEvent start, GpuEvent end);
+
+    /// <summary>Starts capturing every launch and copy on the stream into a graph.</summary>
+    void BeginCapture();
+
+    /// <summary>Ends the capture and returns an executable graph.</summary>
+    GpuGraph EndCapture();
+
+    /// <summary>Replays a captured graph on the stream.</summary>
+    void LaunchGraph(GpuGraph graph);
+
+    /// <summary>Blocks the host until all work on the stream is done; rethrows asynchronous errors.</summary>
+    void Synchronize();
+
+    /// <summary>Free and total device memory in bytes.</summary>
+    (long Free, long Total) MemoryInfo();
+}

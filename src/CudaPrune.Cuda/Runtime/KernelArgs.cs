@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+
+namespace CudaPrune.Cuda.Runtime;
+
+/// <summary>
+/// Builds the <c>void**</c> argument array of a launch on the stack, so a launch allocates nothing:
+/// <code>
+/// var a = new KernelArgs();
+/// a.Add(outPtr); a.Add(inPtr); a.Add(n);
+/// gpu.Launch(kernel, grid, block, 0, a.Pointers);
+/// </code>
+/// Each argument takes one 8-byte slot (pointers, ints and floats all fit).
+/// </summary>
+public unsafe ref struct KernelArgs
+{
+    public const int MaxArgs = 24;
+
+    [InlineArray(MaxArgs)]
+    private struct Slots { private ulong _e; }
+
+    [InlineArray(MaxArgs)]
+    private struct PointerSlots { private nint _e; }
+
+    private Slots _values;
+    private PointerSlots _pointers;
+    private int _count;
+
+    public readonly int Count => _count;
+
+    public void Add(DevicePtr p) => Set(p.Value);
+    public void Add(int v) => Set(unchecked((uint)v));
+    public void Add(uint v) => Set(v);
+    public void Add(long v) => Set(unchecked((ulong)v));
+    public void Add(float v) => Set(BitConverter.SingleToUInt32Bits(v));
+
+    private void Set(ulong raw)
+    {
+        if (_count == MaxArgs) throw new InvalidOperationException($"a kernel takes at most {MaxArgs} arguments");
+        _values[_count] = raw;
+        _count++;
+    }
+
+    /// <summary>The argument array; valid while this struct is alive and not moved (it lives on the stack).</summary>
+    public void** Pointers
+    {
+        get
+        {
+            // Little-endian: a 4-byte argument is the low half of its 8-byte slot.
+            fixed (ulong* v = &_values[0])
+            fixed (nint* p = &_pointers[0])
+            {
+                for (int i = 0; i < _count; i++) p[i] = (nint)(v + i);
+                return (void**)p;
+            }
+        }
+    }
+}
