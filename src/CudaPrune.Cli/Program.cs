@@ -1,1 +1,20 @@
-namespace CudaPrune.Cli; static class Program { static int Main(string[] a) => 0; }
+using System.CommandLine;
+using CudaPrune.Cli.Commands;
+
+namespace CudaPrune.Cli;
+
+/// <summary>Entry point of the <c>cudaprune</c> console driver.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>The command tree; tests parse against it too.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "CudaPrune: a CNN engine with hand-written CUDA kernels for studying channel and layer pruning, kernel by kernel.");
+        // One line per command; each lives in Commands/<Name>Command.cs.
+        root.Subcommands.Add(VersionCommand.Create());
+        return root;
+    }
+}
