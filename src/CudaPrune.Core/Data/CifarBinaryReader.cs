@@ -22,11 +22,11 @@ public static class CifarBinaryReader
     public static CifarDataset ReadArchive(string archive, CifarSplit split)
     {
         var names = Cifar10.BatchFiles(split);
-        var entries = TarGzArchive.ReadFiles(archive, entry => names.Contains(TarGzArchive.Segments(entry)[^1]));
+        var entries = TarGzArchive.ReadFiles(archive, entry => names.Contains(TarGzArchive.FileName(entry)));
         var parts = new List<(string, byte[])>();
         foreach (var name in names)
         {
-            var found = entries.Where(e => TarGzArchive.Segments(e.Name)[^1] == name).ToList();
+            var found = entries.Where(e => TarGzArchive.FileName(e.Name) == name).ToList();
             if (found.Count == 0)
                 throw new FileNotFoundException($"{archive}: the archive holds no {name}; the binary release holds {Cifar10.BatchesFolderName}/{name}", archive);
             parts.Add(($"{archive}:{found[0].Name}", found[0].Data));

@@ -35,10 +35,10 @@ public sealed class CifarLocator(string? currentDirectory = null, Func<string, s
     public CifarSource? Locate(string? explicitPath = null)
     {
         if (!string.IsNullOrEmpty(explicitPath))
-            return Required(explicitPath, "--data");
+            return Required(Path.GetFullPath(explicitPath, _currentDirectory), "--data");
         var fromEnvironment = _environment(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
-            return Required(fromEnvironment, EnvironmentVariable);
+            return Required(Path.GetFullPath(fromEnvironment, _currentDirectory), EnvironmentVariable);
         foreach (var (folder, rule) in DefaultFolders)
             if (Directory.Exists(folder) && FindIn(folder, rule) is { } found)
                 return found;
@@ -72,21 +72,20 @@ public sealed class CifarLocator(string? currentDirectory = null, Func<string, s
 
     private static CifarSource Required(string path, string rule)
     {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full) && !Directory.Exists(full))
-            throw new CifarNotFoundException($"{rule} {full} does not exist; expected {Expected}");
-        return Recognise(full, rule) ?? throw new CifarNotFoundException($"{rule} {full} holds no CIFAR-10; expected {Expected}");
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new CifarNotFoundException($"{rule} {path} does not exist; expected {Expected}");
+        return Recognise(path, rule) ?? throw new CifarNotFoundException($"{rule} {path} holds no CIFAR-10; expected {Expected}");
     }
 
-    // A path given by the user: one of the four shapes itself, or a folder holding one.
+    // A path given by the user: a folder holding one of the four shapes, or one of them itself.
     private static CifarSource? Recognise(string path, string rule)
     {
         var parent = Path.GetDirectoryName(path) ?? path;
         if (File.Exists(path))
             return ArchiveFormat(path) is { } format ? new CifarSource(path, format, parent, rule) : null;
-        if (FolderFormat(path) is { } folderFormat)
-            return new CifarSource(path, folderFormat, parent, rule);
-        return FindIn(path, rule);
+        if (FindIn(path, rule) is { } found)
+            return found;
+        return FolderFormat(path) is { } folderFormat ? new CifarSource(path, folderFormat, parent, rule) : null;
     }
 
     private static CifarSource? FindIn(string folder, string rule)
@@ -112,15 +111,15 @@ public sealed class CifarLocator(string? currentDirectory = null, Func<string, s
             return null;
         if (Cifar10.BatchFiles(CifarSplit.Train).Concat(Cifar10.BatchFiles(CifarSplit.Test)).Any(f => File.Exists(Path.Combine(folder, f))))
             return CifarFormat.BatchesFolder;
-        if (Directory.Exists(Path.Combine(folder, "train")) || Directory.Exists(Path.Combine(folder, "test")))
-            return CifarFormat.ImageFolder;
-        return null;
+        bool hasClassFolders = new[] { "train", "test" }.Any(split =>
+            Cifar10.ClassNames.Any(name => Directory.Exists(Path.Combine(folder, split, name))));
+        return hasClassFolders ? CifarFormat.ImageFolder : null;
     }
 
     // What a .tar.gz of unknown name holds, from its first entries that say.
     private static CifarFormat? ArchiveFormat(string path) => TarGzArchive.FirstDecision<CifarFormat>(path, entry =>
     {
-        var file = TarGzArchive.Segments(entry)[^1];
+        var file = TarGzArchive.FileName(entry);
         if (Cifar10.BatchFiles(CifarSplit.Train).Contains(file) || Cifar10.BatchFiles(CifarSplit.Test).Contains(file))
             return CifarFormat.BinaryArchive;
         return ImageArchiveReader.SplitOf(entry) is "train" or "test" ? CifarFormat.ImageArchive : null;

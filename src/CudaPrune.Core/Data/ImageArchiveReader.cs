@@ -15,7 +15,7 @@ public static class ImageArchiveReader
                 $"{archive}: the archive holds no {split.FolderName()}/<class>/*.jpg (or .png) images");
 
         var images = entries
-            .Select(e => (e.Name, e.Data, Label: LabelOf(archive, e.Name), File: TarGzArchive.Segments(e.Name)[^1]))
+            .Select(e => (e.Name, e.Data, Label: LabelOf(archive, e.Name), File: TarGzArchive.FileName(e.Name)))
             .OrderBy(e => e.Label)
             .ThenBy(e => e.File, StringComparer.Ordinal)
             .ToList();

@@ -39,11 +39,14 @@ internal static class ImageDecoder
         }
     }
 
-    /// <summary>True for the file names the image readers take: .jpg, .jpeg and .png, in any case.</summary>
+    /// <summary>
+    /// True for the file names the image readers take: .jpg, .jpeg and .png in any case, except hidden files
+    /// (such as the ._name.jpg companions macOS puts into archives).
+    /// </summary>
     public static bool IsImageFile(string name) =>
-        name.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) ||
+        !name.StartsWith('.') && (name.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) ||
         name.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) ||
-        name.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+        name.EndsWith(".png", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Decodes image i of <paramref name="count"/> (bytes from <paramref name="encodedAt"/>) into slot i of

@@ -13,7 +13,7 @@ public static class ImageFolderReader
             throw new DirectoryNotFoundException(
                 $"{splitFolder}: no such folder; an image folder holds {split.FolderName()}/<class>/*.jpg (or .png) for the classes {string.Join(", ", Cifar10.ClassNames)}");
         foreach (var folder in Directory.GetDirectories(splitFolder))
-            if (Cifar10.ClassIndex(Path.GetFileName(folder)) < 0)
+            if (!Path.GetFileName(folder).StartsWith('.') && Cifar10.ClassIndex(Path.GetFileName(folder)) < 0)
                 throw new InvalidDataException(
                     $"{folder}: '{Path.GetFileName(folder)}' is not a CIFAR-10 class; the class folders are {string.Join(", ", Cifar10.ClassNames)}");
 
@@ -25,7 +25,7 @@ public static class ImageFolderReader
             if (!Directory.Exists(classFolder))
                 throw new DirectoryNotFoundException($"{classFolder}: the class folder is missing");
             var inClass = Directory.EnumerateFiles(classFolder)
-                .Where(ImageDecoder.IsImageFile)
+                .Where(path => ImageDecoder.IsImageFile(Path.GetFileName(path)))
                 .OrderBy(Path.GetFileName, StringComparer.Ordinal)
                 .ToList();
             if (inClass.Count == 0)

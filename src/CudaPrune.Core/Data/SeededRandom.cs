@@ -28,7 +28,11 @@ public struct SeededRandom(ulong state)
     public ulong NextUInt64() => Mix(_state += Golden);
 
     /// <summary>A value in [0, <paramref name="exclusiveMax"/>), by multiply-shift on 32 random bits.</summary>
-    public int NextInt(int exclusiveMax) => (int)(((NextUInt64() >> 32) * (ulong)exclusiveMax) >> 32);
+    public int NextInt(int exclusiveMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exclusiveMax);
+        return (int)(((NextUInt64() >> 32) * (ulong)exclusiveMax) >> 32);
+    }
 
     /// <summary>Fisher–Yates shuffle in place.</summary>
     public void Shuffle(Span<int> items)

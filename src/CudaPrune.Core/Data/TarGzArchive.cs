@@ -35,6 +35,9 @@ internal static class TarGzArchive
         return result;
     }
 
+    /// <summary>The last part of an entry name ("" for none).</summary>
+    public static string FileName(string entryName) => Segments(entryName) is [.., var last] ? last : "";
+
     /// <summary>The parts of an entry name, without a leading "./" or empty parts.</summary>
     public static string[] Segments(string entryName) =>
         entryName.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();

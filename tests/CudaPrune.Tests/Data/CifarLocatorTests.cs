@@ -97,6 +97,26 @@ public class CifarLocatorTests
     }
 
     [Test]
+    public void RelativePathsAreTakenFromTheCurrentFolder()
+    {
+        var folder = Path.Combine(_work, "mine");
+        var archive = _fixture.WriteBinaryArchive(Directory.CreateDirectory(folder).FullName);
+        Assert.That(Locator().Locate("mine")!.Path, Is.EqualTo(archive));
+        _environment[CifarLocator.EnvironmentVariable] = "mine";
+        Assert.That(Locator().Locate()!.Path, Is.EqualTo(archive));
+    }
+
+    [Test]
+    public void AFolderWithAnUnrelatedTestFolderIsNoImageFolder()
+    {
+        var project = _fixture.Folder("project");
+        Directory.CreateDirectory(Path.Combine(project, "test", "unit"));
+        Assert.Throws<CifarNotFoundException>(() => Locator().Locate(project));
+        var archive = _fixture.WriteImageArchive(project, "png");
+        Assert.That(Locator().Locate(project)!.Path, Is.EqualTo(archive));
+    }
+
+    [Test]
     public void ExplicitPathThatDoesNotExistSaysWhatWasExpected()
     {
         var missing = Path.Combine(_fixture.Root, "nowhere");

@@ -93,6 +93,20 @@ public class ImageReaderTests
     }
 
     [Test]
+    public void HiddenFilesAndFoldersAreSkipped()
+    {
+        var folder = _fixture.WriteImageFolder(_fixture.Root, "png");
+        File.WriteAllBytes(Path.Combine(folder, "train", "dog", "._0000.png"), [0, 5, 7]);
+        Directory.CreateDirectory(Path.Combine(folder, "train", ".ipynb_checkpoints"));
+        DataAssert.Identical(ImageFolderReader.Read(folder, CifarSplit.Train), _fixture.Train);
+
+        var image = CifarFixture.Encode(_fixture.Test.Image(0), 32, 32, "png");
+        var files = Cifar10.ClassNames.SelectMany(c => new[] { ($"x/test/{c}/0.png", image), ($"x/test/{c}/._0.png", new byte[] { 1, 2 }) });
+        var archive = CifarFixture.WriteTarGz(Path.Combine(_fixture.Root, "mac.tar.gz"), files);
+        Assert.That(ImageArchiveReader.Read(archive, CifarSplit.Test).Count, Is.EqualTo(10));
+    }
+
+    [Test]
     public void CorruptJpegIsNamed()
     {
         var folder = _fixture.WriteImageFolder(_fixture.Root, "jpg");
