@@ -31,9 +31,17 @@ public sealed unsafe class CudaDevice : IDisposable
         Ordinal = ordinal;
         Check(cuDeviceGet(out _device, ordinal));
         Check(cuDevicePrimaryCtxRetain(out _context, _device));
-        MakeCurrent();
-        Properties = ReadProperties();
-        Limits = ReadLimits();
+        try
+        {
+            MakeCurrent();
+            Properties = ReadProperties();
+            Limits = ReadLimits();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public int Ordinal { get; }

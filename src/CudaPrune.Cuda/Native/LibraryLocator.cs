@@ -54,7 +54,7 @@ public static class LibraryLocator
         foreach (string folder in SearchFolders(library, getEnvironment))
         {
             int before = found.Count;
-            foreach (string file in Directory.EnumerateFiles(folder))
+            foreach (string file in SafeFiles(folder))
             {
                 int[]? version = ParseVersion(library, Path.GetFileName(file));
                 if (version is not null) found.Add((file, version));
@@ -145,6 +145,12 @@ public static class LibraryLocator
                 foreach (string packages in new[] { "site-packages", "dist-packages" })
                     foreach (string component in SafeDirectories(Path.Combine(python, packages, "nvidia"), "*"))
                         yield return Path.Combine(component, "lib");
+    }
+
+    private static IEnumerable<string> SafeFiles(string folder)
+    {
+        try { return Directory.GetFiles(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
     }
 
     private static IEnumerable<string> SafeDirectories(string parent, string pattern)

@@ -114,6 +114,7 @@ public unsafe class CudaGpuTests
     {
         const int n = 1000;
         using var dx = DeviceBuffer.FromHost<float>(_gpu, Enumerable.Repeat(1f, n).ToArray());
+        _gpu.GetKernel("elementwise", "scale_kernel1"); // load the module before capturing: loading is no stream work
 
         _gpu.BeginCapture();
         Scale(dx.Ptr, dx.Ptr, 2f, n, Dim3.CeilDiv(n, 256), 256);
@@ -209,10 +210,16 @@ public unsafe class CudaGpuTests
         const int n = 256;
         using var dx = DeviceBuffer.FromHost<float>(_gpu, Enumerable.Repeat(1f, n).ToArray());
 
-        var worker = new Thread(() => Scale(dx.Ptr, dx.Ptr, 5f, n, 1, 256));
+        Exception? failure = null;
+        var worker = new Thread(() =>
+        {
+            try { Scale(dx.Ptr, dx.Ptr, 5f, n, 1, 256); }
+            catch (Exception e) { failure = e; }
+        });
         worker.Start();
         worker.Join();
 
+        Assert.That(failure, Is.Null);
         Assert.That(dx.ToArray<float>(), Is.All.EqualTo(5f));
     }
 }
