@@ -15,6 +15,9 @@ public sealed partial class KernelCompiler(KernelSources sources, KernelCache? c
     private static readonly Lazy<(int Major, int Minor)> s_version = new(ReadVersion);
     private static readonly Lazy<IReadOnlyList<int>> s_supportedArchs = new(ReadSupportedArchs);
 
+    /// <summary>NVRTC 11.2: the oldest with CUBIN output and the supported-architecture query.</summary>
+    public static readonly (int Major, int Minor) MinimumNvrtcVersion = (11, 2);
+
     public KernelSources Sources { get; } = sources;
 
     /// <summary>The disk cache; null compiles every time.</summary>
@@ -109,12 +112,15 @@ public sealed partial class KernelCompiler(KernelSources sources, KernelCache? c
     {
         CudaLibraries.Require(CudaLibrary.Nvrtc);
         Check(nvrtcVersion(out int major, out int minor));
+        if ((major, minor).CompareTo(MinimumNvrtcVersion) < 0)
+            throw new CudaException($"NVRTC {major}.{minor} at {CudaLibraries.Get(CudaLibrary.Nvrtc).Path} is too old: CudaPrune needs "
+                + $"{MinimumNvrtcVersion.Major}.{MinimumNvrtcVersion.Minor} or newer (set {CudaLibraryFacts.OverrideVariable(CudaLibrary.Nvrtc)} to a newer one)");
         return (major, minor);
     }
 
     private static unsafe IReadOnlyList<int> ReadSupportedArchs()
     {
-        CudaLibraries.Require(CudaLibrary.Nvrtc);
+        _ = NvrtcVersion; // a version check first: older NVRTCs lack the calls below
         Check(nvrtcGetNumSupportedArchs(out int count));
         var archs = new int[count];
         fixed (int* p = archs) Check(nvrtcGetSupportedArchs(p));

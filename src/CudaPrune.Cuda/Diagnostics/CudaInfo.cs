@@ -7,8 +7,8 @@ using CudaPrune.Cuda.Runtime;
 
 namespace CudaPrune.Cuda.Diagnostics;
 
-/// <summary>One device as <c>cudaprune info</c> shows it.</summary>
-public sealed record DeviceSummary(int Ordinal, GpuProperties Properties, long FreeBytes);
+/// <summary>One device as <c>cudaprune info</c> shows it: its properties and free memory, or why it could not be opened.</summary>
+public sealed record DeviceSummary(int Ordinal, GpuProperties? Properties, long FreeBytes, string? Problem);
 
 /// <summary>What this machine offers CudaPrune: .NET, the CUDA driver and its devices, NVRTC, cuBLAS, kernel sources and cache.</summary>
 /// <param name="Runtime">".NET 10.0.0 (X64, Linux ...)".</param>
@@ -17,7 +17,8 @@ public sealed record DeviceSummary(int Ordinal, GpuProperties Properties, long F
 /// <param name="DriverProblem">Why there is no working driver (the paths tried, or why it did not start); null when there is one.</param>
 /// <param name="Devices">The devices the driver sees (empty without a driver).</param>
 /// <param name="Nvrtc">The NVRTC search.</param>
-/// <param name="NvrtcVersion">"11.8"; null without NVRTC.</param>
+/// <param name="NvrtcVersion">"11.8"; null without a usable NVRTC.</param>
+/// <param name="NvrtcProblem">Why a loaded NVRTC cannot be used (too old); null otherwise.</param>
 /// <param name="NvrtcArchs">The real architectures NVRTC targets (empty without NVRTC).</param>
 /// <param name="Cublas">The cuBLAS search.</param>
 /// <param name="KernelSources">Where the kernel files come from and which they are.</param>
@@ -30,6 +31,7 @@ public sealed record CudaInfoReport(
     IReadOnlyList<DeviceSummary> Devices,
     LibraryLoadResult Nvrtc,
     string? NvrtcVersion,
+    string? NvrtcProblem,
     IReadOnlyList<int> NvrtcArchs,
     LibraryLoadResult Cublas,
     string KernelSources,
@@ -62,8 +64,8 @@ public sealed record CudaInfoReport(
             Line("NVRTC", $"{NvrtcVersion} at {Nvrtc.Path}; real targets sm_{string.Join(", sm_", NvrtcArchs)}");
         else
         {
-            Line("NVRTC", "not found — kernels cannot be compiled");
-            Details(Nvrtc.Message);
+            Line("NVRTC", (Nvrtc.IsLoaded ? "unusable" : "not found") + " — kernels cannot be compiled");
+            Details(NvrtcProblem ?? Nvrtc.Message);
         }
         if (Cublas.IsLoaded) Line("cuBLAS", $"found at {Cublas.Path}");
         else
@@ -78,7 +80,7 @@ public sealed record CudaInfoReport(
 
     private static string Describe(DeviceSummary d)
     {
-        var p = d.Properties;
+        if (d.Properties is not { } p) return $"cannot be opened: {d.Problem}";
         string s = $"{p.Name} — {p.Arch}, {p.MultiprocessorCount} SMs, {ByteSize.Format(p.TotalMemoryBytes)} ({ByteSize.Format(d.FreeBytes)} free), L2 {ByteSize.Format(p.L2CacheBytes)}";
         if (p.ClockRateKHz > 0) s += $", SM clock {p.ClockRateKHz / 1000} MHz";
         if (p.PeakBandwidthBytesPerSecond > 0) s += $", {p.PeakBandwidthBytesPerSecond / 1e12:0.##} TB/s peak";
@@ -109,23 +111,33 @@ public static class CudaInfo
             driverVersion = CudaDevice.DriverVersion;
             for (int i = 0; i < CudaDevice.DeviceCount; i++)
             {
-                using var device = CudaDevice.Open(i);
-                devices.Add(new DeviceSummary(i, device.Properties, device.MemoryInfo().Free));
+                if (!CudaDevice.TryOpen(i, out var device, out string problem))
+                {
+                    devices.Add(new DeviceSummary(i, null, 0, problem));
+                    continue;
+                }
+                using (device) devices.Add(new DeviceSummary(i, device.Properties, device.MemoryInfo().Free, null));
             }
         }
 
         var nvrtc = CudaLibraries.Get(CudaLibrary.Nvrtc);
-        string? nvrtcVersion = null;
+        string? nvrtcVersion = null, nvrtcProblem = null;
         IReadOnlyList<int> archs = [];
         if (nvrtc.IsLoaded)
         {
-            var (major, minor) = KernelCompiler.NvrtcVersion;
-            nvrtcVersion = $"{major}.{minor}";
-            archs = KernelCompiler.SupportedArchs;
+            try
+            {
+                archs = KernelCompiler.SupportedArchs;
+                nvrtcVersion = $"{KernelCompiler.NvrtcVersion.Major}.{KernelCompiler.NvrtcVersion.Minor}";
+            }
+            catch (CudaException e)
+            {
+                nvrtcProblem = e.Message;
+            }
         }
 
         var sources = Compilation.KernelSources.Default;
-        return new CudaInfoReport(runtime, driverFound, driverVersion, driverProblem, devices, nvrtc, nvrtcVersion, archs,
+        return new CudaInfoReport(runtime, driverFound, driverVersion, driverProblem, devices, nvrtc, nvrtcVersion, nvrtcProblem, archs,
             CudaLibraries.Get(CudaLibrary.Cublas),
             $"{sources.Origin}: {string.Join(", ", sources.FileNames)}",
             KernelCache.DefaultFolder);

@@ -12,6 +12,9 @@ namespace CudaPrune.Cuda.Driver;
 /// </summary>
 public sealed unsafe class CudaDevice : IDisposable
 {
+    /// <summary>CUDA 11.4: the oldest driver API with every call we bind.</summary>
+    public const int MinimumDriverVersion = 11040;
+
     private static readonly Lazy<string?> s_initFailure = new(InitializeDriver);
     private static long s_nextId;
 
@@ -152,7 +155,12 @@ public sealed unsafe class CudaDevice : IDisposable
         if (!CudaLibraries.TryLoadDriver(out string reason))
             return "no CUDA driver found. " + reason;
         var r = cuInit(0);
-        return r == CuResult.Success ? null : Error(r, "cuInit", "the CUDA driver is installed but could not start").Message;
+        if (r != CuResult.Success) return Error(r, "cuInit", "the CUDA driver is installed but could not start").Message;
+        r = cuDriverGetVersion(out int version);
+        if (r != CuResult.Success) return Error(r, "cuDriverGetVersion").Message;
+        return version >= MinimumDriverVersion ? null
+            : $"the CUDA driver at {CudaLibraries.Get(CudaLibrary.Driver).Path} is version {version / 1000}.{version % 1000 / 10}; "
+              + $"CudaPrune needs {MinimumDriverVersion / 1000}.{MinimumDriverVersion % 1000 / 10} or newer (for cuGraphInstantiateWithFlags)";
     }
 
     private GpuProperties ReadProperties()

@@ -44,10 +44,19 @@ internal static unsafe partial class Cublas
     internal static void Check(CublasStatus status, [CallerArgumentExpression(nameof(status))] string call = "")
     {
         if (status == CublasStatus.Success) return;
-        byte* n = cublasGetStatusName(status);
-        byte* t = cublasGetStatusString(status);
-        string name = n != null ? Marshal.PtrToStringUTF8((nint)n)! : $"cublasStatus {(int)status}";
-        string? text = t != null ? Marshal.PtrToStringUTF8((nint)t) : null;
+        string name = $"cublasStatus {(int)status}";
+        string? text = null;
+        try
+        {
+            byte* n = cublasGetStatusName(status);
+            byte* t = cublasGetStatusString(status);
+            if (n != null) name = Marshal.PtrToStringUTF8((nint)n)!;
+            if (t != null) text = Marshal.PtrToStringUTF8((nint)t);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // cuBLAS before 11.4.2 cannot name its statuses; the number stands.
+        }
         throw new CudaException(CudaLibrary.Cublas, CudaException.CallName(call), (int)status, name, text);
     }
 }

@@ -1,3 +1,4 @@
+using CudaPrune.Cuda.Diagnostics;
 using CudaPrune.Cuda.Driver;
 using CudaPrune.Cuda.Native;
 using CudaPrune.Cuda.Runtime;
@@ -221,5 +222,14 @@ public unsafe class CudaGpuTests
 
         Assert.That(failure, Is.Null);
         Assert.That(dx.ToArray<float>(), Is.All.EqualTo(5f));
+    }
+
+    [Test]
+    public void TheSmokeTestPasses()
+    {
+        var result = GpuSmokeTest.Run(_gpu, n: 100_000);
+
+        foreach (string line in result.Lines) TestContext.Out.WriteLine(line);
+        Assert.That(result.Passed, Is.True, string.Join(Environment.NewLine, result.Lines));
     }
 }
