@@ -15,8 +15,9 @@ public unsafe class CudaGpuTests
     [OneTimeSetUp]
     public void OpenDevice()
     {
-        Requirements.Nvrtc();
+        // The device first: without one these tests are ignored, even under CI=true.
         _gpu = Requirements.Gpu();
+        Requirements.Nvrtc();
     }
 
     [OneTimeTearDown]
