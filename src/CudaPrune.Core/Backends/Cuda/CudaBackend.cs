@@ -31,6 +31,9 @@ public sealed partial class CudaBackend : IBackend
 
     public DeviceKind Kind => Gpu.IsEmulated ? DeviceKind.Emulated : DeviceKind.Cuda;
 
+    /// <summary>Which version (and block size) of each op's kernel runs; defaults are each family's best.</summary>
+    public KernelVersions Versions { get; } = new();
+
     /// <summary>When set, every launch is reported (for per-kernel profiling).</summary>
     public IOpObserver? Observer { get; set; }
 
