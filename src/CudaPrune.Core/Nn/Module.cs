@@ -92,7 +92,8 @@ public abstract class Module : IDisposable
         foreach (var (name, c) in _children) c.Rename(Join(path, name));
     }
 
-    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+    private static string Join(string prefix, string name) =>
+        prefix.Length == 0 ? name : name.Length == 0 ? prefix : prefix + "." + name;
 
     // ---------------------------------------------------------------- traversal
 

@@ -120,15 +120,10 @@ public class SafeTensorsFormatTests
 
     // ---------------------------------------------------------------- bad input
 
-    /// <summary>Writes a file by hand: length prefix, header padded to 8, data.</summary>
     private string Raw(string header, int dataBytes, ulong? lengthOverride = null)
     {
-        var h = Encoding.UTF8.GetBytes(header);
-        var bytes = new byte[8 + h.Length + dataBytes];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, lengthOverride ?? (ulong)h.Length);
-        h.CopyTo(bytes, 8);
         string path = _dir.File("bad.safetensors");
-        File.WriteAllBytes(path, bytes);
+        RawSafeTensors.Write(path, header, new byte[dataBytes], lengthOverride);
         return path;
     }
 
