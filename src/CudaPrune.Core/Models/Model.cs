@@ -23,6 +23,10 @@ public sealed class Model : IDisposable
     public IBackend Backend { get; }
 
     /// <summary>x [N,C,H,W] with the spec's input shape → logits [N,NumClasses].</summary>
+    /// <remarks>
+    /// Call it inside a <see cref="DisposeScope"/> (the activations are temporaries). In eval mode, call it
+    /// under <see cref="Autograd.GradMode.NoGrad"/>: batch norm with running statistics is not differentiable here.
+    /// </remarks>
     public Tensor Forward(Tensor x)
     {
         var input = Spec.InputShape;

@@ -74,15 +74,17 @@ public class ModelZooTests
         Assert.That(spec.StateTensors().Select(t => t.Name), Is.EqualTo(names));
     }
 
-    [Test]
-    public void ResNetStateNamesFollowPyTorch()
+    [TestCase("resnet20", 3)]
+    [TestCase("resnet32", 5)]
+    [TestCase("resnet56", 9)]
+    public void ResNetStateNamesFollowPyTorch(string name, int n)
     {
-        var names = ModelZoo.Create("resnet20").StateTensors().Select(t => t.Name).ToList();
+        var names = ModelZoo.Create(name).StateTensors().Select(t => t.Name).ToList();
         string[] bn = ["weight", "bias", "running_mean", "running_var"];
         var expected = new List<string> { "conv1.weight" };
         expected.AddRange(bn.Select(s => $"bn1.{s}"));
         for (int stage = 1; stage <= 3; stage++)
-            for (int b = 0; b < 3; b++)
+            for (int b = 0; b < n; b++)
             {
                 string p = $"layer{stage}.{b}";
                 expected.Add($"{p}.conv1.weight");
