@@ -3,7 +3,10 @@ using CudaPrune.Core.Backends.Cpu;
 
 namespace CudaPrune.Tests.Cpu;
 
-/// <summary>im2col + GEMM convolution (forward, backward-data, backward-weight) against the naive reference, plus hand-checkable semantics.</summary>
+/// <summary>
+/// im2col + GEMM convolution (forward, backward-data, backward-weight) against the naive reference, plus hand-checkable semantics.
+/// Backward-data has two fast paths (stride 1 with padding ≤ K-1: a transposed forward; otherwise col2im): the geometries cover both.
+/// </summary>
 public class CpuConvolutionTests
 {
     // Operands in [-1, 1], sums of up to a few thousand products (weight gradient): float32 error stays below this.
@@ -22,6 +25,7 @@ public class CpuConvolutionTests
             new(N: 3, C: 5, H: 7, W: 7, OC: 6, K: 3, Stride: 2, Padding: 1),
             new(N: 2, C: 3, H: 6, W: 9, OC: 7, K: 1, Stride: 1, Padding: 0),
             new(N: 2, C: 3, H: 6, W: 9, OC: 7, K: 1, Stride: 2, Padding: 0),
+            new(N: 2, C: 3, H: 5, W: 4, OC: 4, K: 1, Stride: 1, Padding: 1),   // padding > K-1: backward-data by col2im
             new(N: 2, C: 1, H: 11, W: 10, OC: 17, K: 5, Stride: 1, Padding: 2),
             new(N: 1, C: 30, H: 5, W: 5, OC: 4, K: 3, Stride: 1, Padding: 1),   // CKK = 270 > one depth block
             new(N: 2, C: 2, H: 24, W: 25, OC: 5, K: 3, Stride: 1, Padding: 1),  // P = 600 > one pixel block
