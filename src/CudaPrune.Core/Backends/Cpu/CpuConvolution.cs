@@ -9,7 +9,8 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// backward-data:   stride 1: the forward of dy with the flipped, transposed kernel w'[C, OC·K·K] and padding K-1-pad, accumulated into dx;
 ///                  other strides: dcol[CKK,P] = wᵀ[CKK,OC] · dy_n[OC,P], then dx_n += col2im(dcol)
 /// backward-weight: dw[OC,CKK] += dy_n[OC,P] · col_nᵀ[P,CKK]  (dot-product kernel: both operands are contiguous along P),
-///                  one partial sum per thread, added in thread order so results do not depend on timing.
+///                  small images grouped side by side so the dot products run long; one partial sum per thread,
+///                  added in thread order so results do not depend on timing.
 /// </remarks>
 internal static unsafe class CpuConvolution
 {
@@ -120,6 +121,9 @@ internal static unsafe class CpuConvolution
         long xStride = (long)g.C * g.H * g.W, yStride = (long)OC * P;
         int t = CpuParallel.ThreadsFor(g.Flops, threads, MinFlopsPerThread);
         int chunks = CpuParallel.Chunks(t, g.N);
+        // Small images are grouped side by side so each dot product runs over at least a pixel block.
+        int group = Math.Clamp(PixelBlock / P, 1, Math.Max(1, g.N / chunks));
+        long L = (long)group * P;
         long partSize = (long)OC * CKK + OC; // one thread's dw, then its db
         var runs = new CpuIm2Col.Runs(g, P);
         fixed (float* pdy = dy, px = x, pdw = dw, pdb = db)
@@ -132,23 +136,39 @@ internal static unsafe class CpuConvolution
             {
                 float* dwPart = (float*)ps + chunk * partSize;
                 float* dbPart = dwPart + (long)OC * CKK;
-                float* col = CpuScratch.Get(ScratchSlot.ConvColumns, (long)CKK * P);
+                float* col = CpuScratch.Get(ScratchSlot.ConvColumns, CKK * L);
+                float* dyGroup = CpuScratch.Get(ScratchSlot.ConvOutputPanels, OC * L);
                 float* padded = CpuScratch.Get(ScratchSlot.ConvPaddedInput, CpuIm2Col.PaddedSize(g));
-                for (int n = n0; n < n1; n++)
+                for (int n = n0; n < n1; n += group)
                 {
+                    // col[CKK, images·P] and dy[OC, images·P] for this group, image j at column j·P.
+                    int images = Math.Min(group, n1 - n);
+                    int len = images * P;
                     float* dyn = (float*)dys + n * yStride;
-                    CpuIm2Col.Im2Col((float*)xs + n * xStride, g, runs, col, padded);
-                    for (int p0 = 0; p0 < P; p0 += PixelBlock)
+                    float* a = dyn;
+                    long lda = P;
+                    if (images > 1)
                     {
-                        int len = Math.Min(PixelBlock, P - p0);
-                        for (int j = 0; j < CKK; j += CpuDotKernel.RowsB)
+                        for (int oc = 0; oc < OC; oc++)
+                        for (int j = 0; j < images; j++)
+                            new ReadOnlySpan<float>(dyn + j * yStride + (long)oc * P, P).CopyTo(new Span<float>(dyGroup + oc * L + (long)j * P, P));
+                        a = dyGroup;
+                        lda = L;
+                    }
+                    for (int j = 0; j < images; j++)
+                        CpuIm2Col.Im2Col((float*)xs + (n + j) * xStride, g, runs, col + (long)j * P, L, padded);
+                    for (int p0 = 0; p0 < len; p0 += PixelBlock)
+                    {
+                        int block = Math.Min(PixelBlock, len - p0);
+                        for (int jb = 0; jb < CKK; jb += CpuDotKernel.RowsB)
                         for (int i = 0; i < OC; i += CpuDotKernel.RowsA)
-                            CpuDotKernel.Run(dyn + (long)i * P + p0, P, Math.Min(CpuDotKernel.RowsA, OC - i),
-                                col + (long)j * P + p0, P, Math.Min(CpuDotKernel.RowsB, CKK - j), len,
-                                dwPart + (long)i * CKK + j, CKK);
+                            CpuDotKernel.Run(a + i * lda + p0, (int)lda, Math.Min(CpuDotKernel.RowsA, OC - i),
+                                col + jb * L + p0, (int)L, Math.Min(CpuDotKernel.RowsB, CKK - jb), block,
+                                dwPart + (long)i * CKK + jb, CKK);
                     }
                     if (withBias)
-                        for (int oc = 0; oc < OC; oc++) dbPart[oc] += (float)CpuVector.Total(new ReadOnlySpan<float>(dyn + (long)oc * P, P));
+                        for (int oc = 0; oc < OC; oc++)
+                            dbPart[oc] += (float)CpuVector.Total(new ReadOnlySpan<float>(a + oc * lda, len));
                 }
             });
             var dwSpan = new Span<float>(pdw, dw.Length);

@@ -56,8 +56,15 @@ internal static unsafe class CpuIm2Col
     /// x[C,H,W] → columns in panels of runs.Nr pixels (lanes past P zeroed). <paramref name="padded"/> is
     /// scratch of <see cref="PaddedSize"/> floats (unused without padding).
     /// </summary>
+    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, float* padded) =>
+        Im2Col(x, g, runs, dst, runs.Nr, padded);
+
+    /// <summary>
+    /// As above, with row k of the columns starting at dst + k·<paramref name="rowStride"/>: with runs for
+    /// nr = P (plain layout) and a row stride of several images' pixels, images can sit side by side.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, float* padded)
+    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, long rowStride, float* padded)
     {
         int C = g.C, K = g.K, S = g.Stride, pad = g.Padding;
         int Hp = g.H + 2 * pad, Wp = g.W + 2 * pad, P = g.OH * g.OW, CKK = C * K * K, nr = runs.Nr;
@@ -77,7 +84,7 @@ internal static unsafe class CpuIm2Col
             {
                 int k = (c * K + kh) * K + kw;
                 float* plane = src + (nint)c * Hp * Wp + kh * Wp + kw;
-                float* row = dst + (nint)k * nr;
+                float* row = dst + k * rowStride;
                 if (S == 1)
                     for (int r = 0; r < count; r++) Copy(plane + sourceOffsets[r], row + destinationOffsets[r], lengths[r]);
                 else
