@@ -71,10 +71,12 @@ public static class PruneCommand
                 if (target is null) continue;
 
                 var result = PruneOnce(model, s, target, calibration);
+                Print(result);
                 if (s.Check) checks.Add(Check(model, result, s)); // disposes the original
                 model = result.Model;
                 results.Add(result);
-                Print(result);
+                // Measured once the original is gone, in --check mode too.
+                Console.WriteLine($"memory: {result.Memory with { DeviceBytesAfter = MemoryReport.DeviceBytes(model) }}");
                 if (step < s.Steps && s.FineTunes) FineTune(model, s, train!, test!);
             }
             if (results.Count == 0) throw new ArgumentException("no step pruned anything");
@@ -147,8 +149,6 @@ public static class PruneCommand
         Console.WriteLine($"{r.Method} pruning of {r.Before.Spec.Name}, criterion {r.Criterion}, target {r.Target}:");
         foreach (var note in r.Notes) Console.WriteLine($"  {note}");
         Console.Write(PruneReport.ToText(r));
-        var memory = r.Memory with { DeviceBytesAfter = MemoryReport.DeviceBytes(r.Model) }; // after the original is gone, in --check mode too
-        Console.WriteLine($"memory: {memory}");
     }
 
     private static void FineTune(Model model, PruneSettings s, CifarDataset train, CifarDataset test)

@@ -68,7 +68,8 @@ public static class ChannelPruner
             Compaction = compaction,
             Memory = new MemoryReport(stateBefore, MemoryReport.StateBytes(pruned), deviceBefore, MemoryReport.DeviceBytes(pruned)),
             Notes = plan.PrunedGroups.Select(g =>
-                $"group '{g.Name}'{(g.IsResidual ? $" (residual sum of {g.Filters.Count()} convs)" : "")}: {g.Channels} → {plan.Kept[g.Id].Length} channels").ToList(),
+                    $"group '{g.Name}'{(g.IsResidual ? $" (residual sum of {g.Filters.Count()} convs)" : "")}: {g.Channels} → {plan.Kept[g.Id].Length} channels")
+                .Append(PruneReport.TargetNote(target, before, after)).OfType<string>().ToList(),
             Mask = plan.ToMask(),
         };
     }

@@ -29,6 +29,6 @@ public sealed record LayerPruneOptions
     /// <summary>Free the source model's tensors once the compacted model exists.</summary>
     public bool DisposeSource { get; init; } = true;
 
-    /// <summary>How far the kept FLOPs/parameters may land from a FLOPs/parameter target, as a fraction of the original.</summary>
+    /// <summary>How far beyond the reachable range a FLOPs/parameter target may lie (see <see cref="PruneTarget.DefaultTolerance"/>).</summary>
     public double Tolerance { get; init; } = PruneTarget.DefaultTolerance;
 }

@@ -49,6 +49,15 @@ public static class PruneReport
         }
     }
 
+    /// <summary>For a FLOPs or parameter target, a note of what was asked and what was reached; null for a ratio.</summary>
+    public static string? TargetNote(PruneTarget target, ModelStats before, ModelStats after)
+    {
+        if (target.Kind == PruneTargetKind.Ratio) return null;
+        double kept = (double)target.Measure(after) / target.Measure(before);
+        string noun = target.Kind == PruneTargetKind.Flops ? "FLOPs" : "parameters";
+        return string.Create(CultureInfo.InvariantCulture, $"kept {kept:P1} of the {noun} for a target of {target.Value:P1} ({(kept - target.Value) * 100:+0.0;-0.0;0.0} points)");
+    }
+
     /// <summary>Channel and map-size changes of one layer ("out 16→8", "ch 64→32", "map 8x8→16x16").</summary>
     private static string Describe(LayerStats b, LayerStats a)
     {
@@ -76,11 +85,11 @@ public static class PruneReport
     {
         var sb = new StringBuilder();
         int width = Math.Max(12, rows.Max(r => r.Name.Length));
-        sb.AppendLine(Inv($"{"layer".PadRight(width)}  {"kind",-9} {"params before",13} {"after",11}  {"MFLOPs before",13} {"after",9}  change"));
+        sb.AppendLine(Inv($"{"layer".PadRight(width)}  {"kind",-13} {"params before",13} {"after",11}  {"MFLOPs before",13} {"after",9}  change"));
         foreach (var r in rows)
-            sb.AppendLine(Inv($"{r.Name.PadRight(width)}  {r.Kind,-9} {r.ParamsBefore,13:N0} {r.ParamsAfter,11:N0}  {r.FlopsBefore / 1e6,13:F3} {r.FlopsAfter / 1e6,9:F3}  {r.Change}"));
+            sb.AppendLine(Inv($"{r.Name.PadRight(width)}  {r.Kind,-13} {r.ParamsBefore,13:N0} {r.ParamsAfter,11:N0}  {r.FlopsBefore / 1e6,13:F3} {r.FlopsAfter / 1e6,9:F3}  {r.Change}"));
         double paramsKept = (double)after.Params / before.Params, flopsKept = (double)after.Flops / before.Flops;
-        sb.AppendLine(Inv($"{"total".PadRight(width)}  {"",-9} {before.Params,13:N0} {after.Params,11:N0}  {before.Flops / 1e6,13:F3} {after.Flops / 1e6,9:F3}  params {paramsKept:P1}, FLOPs {flopsKept:P1} kept"));
+        sb.AppendLine(Inv($"{"total".PadRight(width)}  {"",-13} {before.Params,13:N0} {after.Params,11:N0}  {before.Flops / 1e6,13:F3} {after.Flops / 1e6,9:F3}  params {paramsKept:P1}, FLOPs {flopsKept:P1} kept"));
         return sb.ToString();
     }
 

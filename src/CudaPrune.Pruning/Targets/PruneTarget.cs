@@ -18,10 +18,11 @@ public enum PruneTargetKind
 public sealed record PruneTarget(PruneTargetKind Kind, double Value)
 {
     /// <summary>
-    /// How far from a FLOPs or parameter target a result may land, in fractions of the ORIGINAL model
-    /// (0.05 = 5 percentage points). Absolute, not relative to the target: layer pruning removes whole
-    /// blocks, each ~11.5 % of resnet20's FLOPs, so it cannot land within 5 % of 0.5 relative (2.5 points).
-    /// Channel pruning's search lands much closer; the tolerance only decides when a target is unreachable.
+    /// How far outside the range a pruning method can reach a FLOPs or parameter target may lie and still
+    /// be served by the nearest result, in fractions of the ORIGINAL model (0.05 = 5 percentage points);
+    /// further out it is an error. Inside the range the result is the one closest to the target: channel
+    /// pruning lands within a fraction of a percent, layer pruning within half a layer's share (a resnet20
+    /// block is ~11.5 % of its FLOPs, so 0.5 gives 53.9 %).
     /// </summary>
     public const double DefaultTolerance = 0.05;
 

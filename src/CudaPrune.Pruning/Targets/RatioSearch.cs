@@ -4,7 +4,9 @@ namespace CudaPrune.Pruning.Targets;
 
 /// <summary>
 /// Finds the pruning ratio whose result keeps a given fraction of a cost (FLOPs or parameters), by
-/// bisection: the kept cost falls as the ratio grows. Returns the evaluated result closest to the target.
+/// bisection: the kept cost falls as the ratio grows. Returns the evaluated result closest to the target
+/// (rounding to multiples of K can leave gaps); only a target below what the most pruning keeps, by more
+/// than the tolerance, is an error.
 /// </summary>
 internal static class RatioSearch
 {
@@ -21,7 +23,7 @@ internal static class RatioSearch
             throw new TargetUnreachableException(string.Create(CultureInfo.InvariantCulture,
                 $"{target.OptionName} {target.Value:G4} cannot be reached: {what} keeps at least {floor:P1} of the {Noun(target)} (every group cut to its minimum)"));
         T best = most;
-        double bestKept = floor, bestGap = Math.Abs(floor - target.Value);
+        double bestGap = Math.Abs(floor - target.Value);
         double lo = 0, hi = 1;
         for (int i = 0; i < Iterations && bestGap > 0; i++)
         {
@@ -29,12 +31,9 @@ internal static class RatioSearch
             var plan = planAt(mid);
             double kept = keptFraction(plan);
             double gap = Math.Abs(kept - target.Value);
-            if (gap < bestGap) (best, bestKept, bestGap) = (plan, kept, gap);
+            if (gap < bestGap) (best, bestGap) = (plan, gap);
             if (kept > target.Value) lo = mid; else hi = mid;
         }
-        if (bestGap > tolerance)
-            throw new TargetUnreachableException(string.Create(CultureInfo.InvariantCulture,
-                $"{target.OptionName} {target.Value:G4} cannot be reached within {tolerance:P0} by {what}: the closest keeps {bestKept:P1}"));
         return best;
     }
 

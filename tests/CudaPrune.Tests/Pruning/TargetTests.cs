@@ -58,6 +58,15 @@ public class TargetTests
     }
 
     [Test]
+    public void LayerPruningBetweenTwoWholeBlockStepsTakesTheNearest()
+    {
+        // Removing 3 identity blocks keeps 65.5 % of the FLOPs, 4 keep 53.9 %: 0.6 is served by the nearer.
+        double kept = LayerFlopsKept("resnet20", new LayerPruneOptions { Criterion = LayerCriterion.L1, Target = PruneTarget.Flops(0.6) });
+
+        Assert.That(kept, Is.EqualTo(0.655).Within(0.001));
+    }
+
+    [Test]
     public void LayerPruningWithDownsamplingBlocksReachesLowerBudgets()
     {
         var options = new LayerPruneOptions { Criterion = LayerCriterion.L1, Target = PruneTarget.Flops(0.1) };
