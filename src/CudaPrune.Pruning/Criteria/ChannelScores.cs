@@ -23,12 +23,12 @@ public static class ChannelScores
     public static double[]?[] Compute(Model model, DependencyGraph graph, ChannelCriterion criterion,
         IReadOnlyCollection<ChannelGroup> groups, CalibrationSet? calibration, long seed)
     {
-        var scores = new double[]?[graph.Groups.Count];
         if (criterion == ChannelCriterion.Taylor)
         {
             if (calibration is null) throw new ArgumentException("the taylor criterion needs calibration batches (training images)");
             return Taylor(model, graph, groups, calibration);
         }
+        var scores = new double[]?[graph.Groups.Count];
         var state = model.StateDict();
         foreach (var g in groups)
         {

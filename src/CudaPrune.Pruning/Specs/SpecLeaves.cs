@@ -9,15 +9,6 @@ public static class SpecLeaves
     public static IEnumerable<LayerSpec> Of(ModelSpec spec) =>
         spec.Layers.SelectMany(l => l is BasicBlockSpec b ? b.Parts : [l]);
 
-    /// <summary>The leaf layer holding each state tensor, by tensor name.</summary>
-    public static Dictionary<string, LayerSpec> OwnerOfTensors(ModelSpec spec)
-    {
-        var owners = new Dictionary<string, LayerSpec>(StringComparer.Ordinal);
-        foreach (var leaf in Of(spec))
-            foreach (var t in leaf.StateTensors()) owners[t.Name] = leaf;
-        return owners;
-    }
-
     /// <summary>True when <paramref name="name"/> is a layer of the spec, a part of one of its blocks, or a container of layers ("layer1").</summary>
     public static bool Contains(ModelSpec spec, string name) =>
         Of(spec).Concat(spec.Layers).Any(l => l.Name == name || l.Name.StartsWith(name + ".", StringComparison.Ordinal));
