@@ -15,7 +15,7 @@ public sealed record CpuConvLayerTiming(string Name, Conv2dGeometry Geometry, in
 }
 
 /// <summary>The layer steps of resnet20 and the training throughput they add up to (convolution layers only: the residual adds, pooling, linear and loss are small).</summary>
-public sealed record CpuConvLayerBenchResult(IReadOnlyList<CpuConvLayerTiming> Layers, int Batch, int Threads, DateTime Date)
+public sealed record CpuConvLayerBenchResult(IReadOnlyList<CpuConvLayerTiming> Layers, int Batch, int Threads, DateTime Date, double? LoadAverage)
 {
     public double Resnet20StepSeconds => Layers.Sum(l => l.CountInResnet20 * l.StepSeconds);
 
@@ -29,7 +29,7 @@ public sealed record CpuConvLayerBenchResult(IReadOnlyList<CpuConvLayerTiming> L
         foreach (var l in Layers)
             yield return $"  {l.Name,-24} {l.CountInResnet20,5} {l.ForwardSeconds * 1e3,7:F1}ms {l.BackwardSeconds * 1e3,7:F1}ms {l.EffectiveGflops,8:F1}";
         yield return $"  resnet20 conv layers per batch: {Resnet20StepSeconds * 1e3:F0} ms → ≈ {ProjectedResnet20ImagesPerSecond:F0} images/s (upper bound: adds, pooling, loss and data not counted)";
-        yield return $"  measured {Date:yyyy-MM-dd HH:mm} UTC";
+        yield return $"  measured {Date:yyyy-MM-dd HH:mm} UTC{CpuGemmBenchResult.LoadNote(LoadAverage)}";
     }
 }
 
@@ -56,7 +56,7 @@ public static class CpuConvLayerBench
         var layers = Resnet20Layers(batch)
             .Select(l => Time(backend, l.Name, l.Geometry, l.Count, l.InputGradient, runs))
             .ToList();
-        return new CpuConvLayerBenchResult(layers, batch, backend.Threads, DateTime.UtcNow);
+        return new CpuConvLayerBenchResult(layers, batch, backend.Threads, DateTime.UtcNow, CpuBenchTimer.LoadAverage());
     }
 
     private static CpuConvLayerTiming Time(CpuBackend be, string name, Conv2dGeometry g, int count, bool inputGradient, int runs)

@@ -12,7 +12,7 @@ public sealed record CpuGemmTiming(int Size, int Threads, int Runs, double Media
 /// What <c>cudaprune bench cpu</c> prints for the GEMM: the fast SGEMM at Size³ on one thread and on all,
 /// the naive reference as the yardstick (at a smaller size, it is slow), and fractions of the theoretical peak.
 /// </summary>
-public sealed record CpuGemmBenchResult(CpuPeak Peak, CpuGemmTiming OneThread, CpuGemmTiming AllThreads, CpuGemmTiming Reference, int VectorBits, DateTime Date)
+public sealed record CpuGemmBenchResult(CpuPeak Peak, CpuGemmTiming OneThread, CpuGemmTiming AllThreads, CpuGemmTiming Reference, int VectorBits, DateTime Date, double? LoadAverage)
 {
     /// <summary>One thread's GFLOP/s over one core's peak (null when the clock is unknown). The goal is ≥ 0.5.</summary>
     public double? OneThreadFractionOfCorePeak => OneThread.Gflops / Peak.GflopsPerCore;
@@ -30,10 +30,13 @@ public sealed record CpuGemmBenchResult(CpuPeak Peak, CpuGemmTiming OneThread, C
         yield return $"  1 thread:   {OneThread.Gflops,7:F1} GFLOP/s{Fraction(OneThreadFractionOfCorePeak, "of one core's peak")}";
         yield return $"  {AllThreads.Threads} threads:  {AllThreads.Gflops,7:F1} GFLOP/s{Fraction(AllThreadsFractionOfPeak, $"of {AllThreads.Threads} cores' peak")}";
         yield return $"  reference:  {Reference.Gflops,7:F2} GFLOP/s (naive loops, {Reference.Size}³, 1 thread): fast path {SpeedupOverReference:F0}x";
-        yield return $"  measured {Date:yyyy-MM-dd HH:mm} UTC";
+        yield return $"  measured {Date:yyyy-MM-dd HH:mm} UTC{LoadNote(LoadAverage)}";
     }
 
     private static string Fraction(double? f, string what) => f is { } v ? $" = {v:P0} {what}" : "";
+
+    internal static string LoadNote(double? load) =>
+        load is { } l ? $", load average {l:F1} on {Environment.ProcessorCount} cores" + (l > Environment.ProcessorCount * 0.5 ? " (busy: other processes share the cores, so these numbers are low)" : "") : "";
 }
 
 /// <summary>Measures the CPU backend's SGEMM (row-major, no transposes) against the machine's theoretical peak.</summary>
@@ -44,7 +47,7 @@ public static class CpuGemmBench
         var one = Time(new CpuBackend(threads: 1), size, runs);
         var all = Time(new CpuBackend(), size, runs);
         var reference = Time(new CpuBackend(useFastPaths: false), referenceSize, 1);
-        return new CpuGemmBenchResult(CpuPeak.Detect(), one, all, reference, new CpuBackend().VectorBits, DateTime.UtcNow);
+        return new CpuGemmBenchResult(CpuPeak.Detect(), one, all, reference, new CpuBackend().VectorBits, DateTime.UtcNow, CpuBenchTimer.LoadAverage());
     }
 
     private static CpuGemmTiming Time(CpuBackend backend, int size, int runs)
