@@ -9,8 +9,8 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// backward-data:   stride 1: the forward of dy with the flipped, transposed kernel w'[C, OC·K·K] and padding K-1-pad, accumulated into dx;
 ///                  other strides: dcol[CKK,P] = wᵀ[CKK,OC] · dy_n[OC,P], then dx_n += col2im(dcol)
 /// backward-weight: dw[OC,CKK] += dy_n[OC,P] · col_nᵀ[P,CKK]  (dot-product kernel: both operands are contiguous along P),
-///                  small images grouped side by side so the dot products run long; one partial sum per thread,
-///                  added in thread order so results do not depend on timing.
+///                  small images grouped side by side so the dot products run long; one partial sum per chunk of images,
+///                  added in chunk order so results do not depend on timing.
 /// </remarks>
 internal static unsafe class CpuConvolution
 {
@@ -124,7 +124,7 @@ internal static unsafe class CpuConvolution
         // Small images are grouped side by side so each dot product runs over at least a pixel block.
         int group = Math.Clamp(PixelBlock / P, 1, Math.Max(1, g.N / chunks));
         long L = (long)group * P;
-        long partSize = (long)OC * CKK + OC; // one thread's dw, then its db
+        long partSize = (long)OC * CKK + OC; // one chunk's dw, then its db
         var runs = new CpuIm2Col.Runs(g, P);
         fixed (float* pdy = dy, px = x, pdw = dw, pdb = db)
         {
