@@ -1,5 +1,6 @@
 using CudaPrune.Core.Backends.Cpu;
 using CudaPrune.Core.Models;
+using CudaPrune.Pruning.Channels;
 using CudaPrune.Pruning.Criteria;
 using CudaPrune.Pruning.Layers;
 using CudaPrune.Pruning.Targets;
@@ -62,6 +63,22 @@ public class LayerPruningTests
 
         Assert.That(pruned.Spec.Layers.Select(l => l.Name), Does.Contain("layer2.0.shortcut.0").And.Contain("layer2.0.relu").And.Not.Contain("layer2.0").And.Not.Contain("layer1.1"));
         Assert.That(plan.Rebuilt, Is.Empty);
+        Assert.That(check.Relative, Is.LessThanOrEqualTo(EquivalenceCheck.Tolerance), check.ToString());
+    }
+
+    [Test]
+    public void ChannelPruningAModelWhoseDownsamplingBlockWasReplacedStillEqualsTheMaskedModel()
+    {
+        using var original = PruningFixtures.Model(_cpu, "resnet20");
+        var candidates = LayerCandidates.Find(original.Spec, allowDownsample: true, protectFirst: false, protect: []);
+        using var layered = LayerPruner.Apply(original, LayerPlan.Create(original.Spec, candidates.Where(c => c.Name == "layer3.0").ToList()), "l1", PruneTarget.Ratio(0.1), disposeSource: false).Model;
+        var result = ChannelPruner.Prune(layered, new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), DisposeSource = false });
+        using var pruned = result.Model;
+        var images = EquivalenceCheck.RandomImages(original.Spec, 2, seed: 5);
+
+        var check = EquivalenceCheck.Run(layered, result.Mask!, pruned, images, 2);
+
+        Assert.That(((ConvSpec)pruned.Spec.Layer("layer3.0.shortcut.0")).OutChannels, Is.EqualTo(32), "the replacement conv joins the last stage's group");
         Assert.That(check.Relative, Is.LessThanOrEqualTo(EquivalenceCheck.Tolerance), check.ToString());
     }
 
