@@ -36,10 +36,6 @@ public sealed class ChannelPlan
     /// <summary>Kept channel indices per group id, ascending.</summary>
     public IReadOnlyList<int[]> Kept { get; }
 
-    /// <summary>A plan that keeps everything.</summary>
-    public static ChannelPlan KeepAll(DependencyGraph graph) =>
-        new(graph, graph.Groups.Select(g => Enumerable.Range(0, g.Channels).ToArray()).ToList());
-
     /// <summary>A plan that removes the given channels of the given groups (by id) and keeps the rest.</summary>
     public static ChannelPlan Removing(DependencyGraph graph, IReadOnlyDictionary<int, int[]> removedByGroup) =>
         new(graph, graph.Groups.Select(g => removedByGroup.TryGetValue(g.Id, out var r)

@@ -28,7 +28,4 @@ public sealed class CompactionPlan
 
     /// <summary>Some layer is rebuilt with new initial values.</summary>
     public bool HasFresh => Sources.Values.Any(s => s is FreshSource);
-
-    /// <summary>The layers (by name prefix of their tensors) that are re-initialised.</summary>
-    public IEnumerable<string> FreshTensors => Sources.Where(kv => kv.Value is FreshSource).Select(kv => kv.Key);
 }

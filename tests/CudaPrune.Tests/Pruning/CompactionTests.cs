@@ -67,6 +67,25 @@ public class CompactionTests
     }
 
     [Test]
+    public void AConvBeforeFlattenTakesItsBlocksOfLinearColumnsWithIt()
+    {
+        using var model = PruningFixtures.Model(_cpu, "simplecnn");
+        var graph = DependencyGraph.Build(model.Spec);
+        var removed = new[] { 1, 3, 127 };
+        var plan = ChannelPlan.Removing(graph, new Dictionary<int, int[]> { [graph.GroupOf("conv2", ChannelRole.ConvOut)!.Id] = removed });
+        var fc = model.StateDict()["fc.weight"].ToArray(); // [10, 128·8·8]
+        var kept = Enumerable.Range(0, 128).Except(removed).ToArray();
+        var expected = Enumerable.Range(0, 10).SelectMany(o => kept.SelectMany(c => fc.Skip(o * 8192 + c * 64).Take(64))).ToArray();
+
+        var result = ChannelPruner.Apply(model, plan, "manual", PruneTarget.Ratio(0.1), disposeSource: false);
+        using var pruned = result.Model;
+
+        Assert.That(pruned.StateDict()["fc.weight"].Shape, Is.EqualTo(new[] { 10, 125 * 64 }));
+        Assert.That(pruned.StateDict()["fc.weight"].ToArray(), Is.EqualTo(expected));
+        Assert.That(pruned.StateDict()["fc.bias"].ToArray(), Is.EqualTo(model.StateDict()["fc.bias"].ToArray()), "the classes stay");
+    }
+
+    [Test]
     public void MomentumOfRemovedAndRebuiltLayersIsDropped()
     {
         using var model = PruningFixtures.Model(_cpu, "simplecnn");
