@@ -1,0 +1,67 @@
+using System.Runtime.Intrinsics;
+
+namespace CudaPrune.Core.Backends.Cpu;
+
+/// <summary>Vectorised elementwise ops, split over threads when the tensor is large enough to pay for it.</summary>
+internal static class CpuElementwise
+{
+    private const int MinPerThread = 1 << 16;
+    private const int Grain = 64; // chunk boundaries on cache lines
+
+    private static void For(int threads, int count, Action<int, int> body) =>
+        CpuParallel.ForAligned(CpuParallel.ThreadsFor(count, threads, MinPerThread), count, Grain, body);
+
+    /// <summary>y = x where x &gt; 0, else 0.</summary>
+    public static void ReluForward(int threads, float[] x, float[] y, int count) => For(threads, count, (i0, i1) =>
+    {
+        int i = i0;
+        for (; i <= i1 - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var v = Vector256.Create(x.AsSpan(i));
+            (v & Vector256.GreaterThan(v, Vector256<float>.Zero)).CopyTo(y.AsSpan(i));
+        }
+        for (; i < i1; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+    });
+
+    /// <summary>dx += dy where y &gt; 0.</summary>
+    public static void ReluBackward(int threads, float[] dy, float[] y, float[] dx, int count) => For(threads, count, (i0, i1) =>
+    {
+        int i = i0;
+        for (; i <= i1 - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var pass = Vector256.GreaterThan(Vector256.Create(y.AsSpan(i)), Vector256<float>.Zero);
+            (Vector256.Create(dx.AsSpan(i)) + (Vector256.Create(dy.AsSpan(i)) & pass)).CopyTo(dx.AsSpan(i));
+        }
+        for (; i < i1; i++) if (y[i] > 0f) dx[i] += dy[i];
+    });
+
+    /// <summary>y = a + b.</summary>
+    public static void Add(int threads, float[] a, float[] b, float[] y, int count) => For(threads, count, (i0, i1) =>
+        CpuVector.Sum(a.AsSpan(i0, i1 - i0), b.AsSpan(i0, i1 - i0), y.AsSpan(i0, i1 - i0)));
+
+    /// <summary>dst += alpha · src.</summary>
+    public static void AddInPlace(int threads, float[] dst, float[] src, float alpha, int count) => For(threads, count, (i0, i1) =>
+    {
+        if (alpha == 1f) CpuVector.Add(dst.AsSpan(i0, i1 - i0), src.AsSpan(i0, i1 - i0));
+        else CpuVector.AddScaled(dst.AsSpan(i0, i1 - i0), src.AsSpan(i0, i1 - i0), alpha);
+    });
+
+    /// <summary>t *= alpha.</summary>
+    public static void Scale(int threads, float[] t, float alpha, int count) => For(threads, count, (i0, i1) =>
+        CpuVector.Scale(t.AsSpan(i0, i1 - i0), alpha));
+
+    /// <summary>grad += lambda · sign(param).</summary>
+    public static void AddL1Subgradient(int threads, float[] grad, float[] param, float lambda, int count) => For(threads, count, (i0, i1) =>
+    {
+        var one = Vector256.Create(1f);
+        var vl = Vector256.Create(lambda);
+        int i = i0;
+        for (; i <= i1 - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var p = Vector256.Create(param.AsSpan(i));
+            var sign = (Vector256.GreaterThan(p, Vector256<float>.Zero) & one) - (Vector256.LessThan(p, Vector256<float>.Zero) & one);
+            Vector256.FusedMultiplyAdd(sign, vl, Vector256.Create(grad.AsSpan(i))).CopyTo(grad.AsSpan(i));
+        }
+        for (; i < i1; i++) grad[i] += lambda * CpuReference.Sign(param[i]);
+    });
+}
