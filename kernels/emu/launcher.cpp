@@ -14,7 +14,11 @@ namespace emu {
 
 namespace {
 
-constexpr unsigned SharedMemoryLimit = 48 * 1024; // static + dynamic per block, without an opt-in
+// Shared memory per block, as on the H100 the project targets: static variables up to 48 KiB; static +
+// dynamic up to 227 KiB, dynamic memory above 48 KiB being opted into at launch, as CudaGpu does
+// (cuFuncSetAttribute).
+constexpr unsigned StaticSharedLimit = 48 * 1024;
+constexpr unsigned SharedMemoryLimit = 227 * 1024;
 
 struct LaunchState {
     LaunchParams params{};
@@ -125,8 +129,11 @@ std::string checkLaunch(int k, uint3 grid, uint3 block, unsigned dynamicSharedBy
     else if (e.maxThreadsPerBlock > 0 && threads > static_cast<unsigned>(e.maxThreadsPerBlock))
         why = format("the block has %llu threads, more than the kernel's __launch_bounds__ of %d", threads,
                      e.maxThreadsPerBlock);
+    else if (staticSharedBytes(k) > StaticSharedLimit)
+        why = format("%u bytes of static shared memory exceed the %u a kernel may declare", staticSharedBytes(k),
+                     StaticSharedLimit);
     else if (staticSharedBytes(k) + 1ULL * dynamicSharedBytes > SharedMemoryLimit)
-        why = format("%u bytes of static + %u bytes of dynamic shared memory exceed the %u a block may use",
+        why = format("%u bytes of static + %u bytes of dynamic shared memory exceed the %u a block may opt into",
                      staticSharedBytes(k), dynamicSharedBytes, SharedMemoryLimit);
     if (why.empty()) return why;
     return format("invalid launch of %s: grid (%u,%u,%u), block (%u,%u,%u), %u bytes of dynamic shared memory: ",
@@ -185,7 +192,6 @@ bool launch(int k, uint3 grid, uint3 block, unsigned dynamicSharedBytes, void* c
 EMU_API int emu_init(int workers) { return emu::initialize(workers, emu::lastError) ? 0 : -1; }
 EMU_API const char* emu_last_error() { return emu::lastError.c_str(); }
 EMU_API int emu_worker_count() { return emu::workerCount(); }
-EMU_API int emu_shared_memory_limit() { return static_cast<int>(emu::SharedMemoryLimit); }
 
 EMU_API int emu_kernel_count() { return emu::kernelCount; }
 EMU_API const char* emu_kernel_name(int k) { return emu::kernelTable[k]->name; }
