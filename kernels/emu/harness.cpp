@@ -14,6 +14,7 @@
 #include "runtime.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <climits>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 

@@ -35,7 +35,7 @@ public static class EmulatorBuild
     public const string RunnerFileName = "emu-run";
 
     // Bump when the generated code or the build steps change in a way the sources' hash cannot see.
-    private const string GeneratorVersion = "1";
+    private const string GeneratorVersion = "2";
     private const string HarnessUnit = "emu/harness.cpp";
 
     private static readonly string[] ScanFlags =
@@ -80,7 +80,7 @@ public static class EmulatorBuild
             {
                 new Job(sources, flavor, gcc, cache, staging, options.Log ?? (_ => { })).Run();
                 EmulatorCache.Publish(Path.Combine(staging, "out"), cache.OutputFolder(key));
-                options.Log?.Invoke($"emulator {flavor.Name}: {output}");
+                options.Log?.Invoke($"built {output}");
                 return output;
             }
             finally
@@ -177,7 +177,10 @@ public static class EmulatorBuild
             if (File.Exists(cached)) return (cached, null);
             log($"g++ ({flavor.Name}): {name}");
             var obj = Path.Combine(staging, "obj", name.Replace('/', '_') + ".o");
-            var (exit, output) = gcc.Run([.. flavor.CompileFlags, "-I", _src, "-c", unit, "-o", obj], staging);
+            // The staging folder is gone after the build: debug info and __FILE__ name kernels/... instead
+            // (what ASan's reports show), the same in every build, so that cached objects stay valid.
+            var (exit, output) = gcc.Run([.. flavor.CompileFlags, $"-ffile-prefix-map={_src}=kernels", $"-ffile-prefix-map={_gen}=kernels/generated",
+                                          "-I", _src, "-c", unit, "-o", obj], staging);
             if (exit != 0) return (null, MapPaths(output));
             EmulatorCache.CopyAtomically(obj, cached);
             return (cached, null);
