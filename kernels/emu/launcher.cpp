@@ -58,7 +58,10 @@ public:
     int size() const { return static_cast<int>(workers_.size()); }
 
     void run(LaunchState& s) {
-        const int participants = static_cast<int>(std::min<long>(size(), s.blocks));
+        // Waking a pool thread costs about as much as running a couple of thousand CUDA threads, so
+        // small launches stay on the calling thread.
+        const long threads = s.blocks * static_cast<long>(s.params.block.x * s.params.block.y * s.params.block.z);
+        const int participants = static_cast<int>(std::min({static_cast<long>(size()), s.blocks, std::max(1L, threads / 2048)}));
         if (participants > 1) {
             {
                 std::lock_guard lock(mutex_);
@@ -168,13 +171,15 @@ int findKernel(const char* name) {
 }
 
 bool launch(int k, uint3 grid, uint3 block, unsigned dynamicSharedBytes, void* const* args, std::uint64_t seed,
-            std::string& error) {
+            std::string& error, bool& invalid) {
+    invalid = true;
     if (pool == nullptr) {
         error = "the emulator is not initialized (emu_init)";
         return false;
     }
     error = checkLaunch(k, grid, block, dynamicSharedBytes);
     if (!error.empty()) return false;
+    invalid = false;
     std::lock_guard lock(launchMutex);
     LaunchState s;
     s.params = {k, kernelTable[k], grid, block, dynamicSharedBytes, args, seed};
@@ -216,6 +221,7 @@ EMU_API int emu_check_launch(int k, const unsigned* grid, const unsigned* block,
 // 0: ran; 1: invalid configuration; 2: the kernel failed (deadlock, __trap, ...). emu_last_error says why.
 EMU_API int emu_launch(int k, const unsigned* grid, const unsigned* block, unsigned dynamicSharedBytes,
                        void* const* args, unsigned long long seed) {
-    if (emu_check_launch(k, grid, block, dynamicSharedBytes) != 0) return 1;
-    return emu::launch(k, emu::toUint3(grid), emu::toUint3(block), dynamicSharedBytes, args, seed, emu::lastError) ? 0 : 2;
+    bool invalid = false;
+    if (emu::launch(k, emu::toUint3(grid), emu::toUint3(block), dynamicSharedBytes, args, seed, emu::lastError, invalid)) return 0;
+    return invalid ? 1 : 2;
 }

@@ -107,7 +107,8 @@ void poisonStaticShared(int kernelIndex, std::uint32_t pattern);
 bool initialize(int workers, std::string& error);
 int workerCount();
 int findKernel(const char* name);
+// False with `error` set when the launch failed; `invalid`: because of its configuration.
 bool launch(int kernelIndex, uint3 grid, uint3 block, unsigned dynamicSharedBytes, void* const* args,
-            std::uint64_t seed, std::string& error);
+            std::uint64_t seed, std::string& error, bool& invalid);
 
 } // namespace emu

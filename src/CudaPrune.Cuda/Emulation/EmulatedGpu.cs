@@ -109,7 +109,8 @@ public sealed unsafe class EmulatedGpu : IGpu
         }
         if (kernel.Module != moduleName)
             throw new ArgumentException($"kernel {kernelName} is defined in {kernel.Module}.cu, not {moduleName}.cu", nameof(moduleName));
-        return new GpuKernel(moduleName, kernelName, kernel.Index);
+        // The table's own strings: the per-launch check in KernelOf then compares references.
+        return new GpuKernel(kernel.Module, kernel.Name, kernel.Index);
     }
 
     public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
