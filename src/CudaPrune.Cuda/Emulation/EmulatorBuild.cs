@@ -126,7 +126,7 @@ public static class EmulatorBuild
             }
             var table = EmulatorCodeGenerator.TableUnit(
                 modules.Select((m, i) => (m, scans[i].Kernels)).ToList(), scans.SelectMany(s => s.GpuOnly).ToList());
-            units.Add(Generated("kernel_table.emu.cpp", table, ""));
+            units.Add(Generated("kernel_table.cpp", table, "")); // not *.emu.cpp: no module can clash with it
 
             var objects = Parallel(units, u => Compile(u.Name, u.Path, u.Fingerprint));
             var failures = objects.Where(o => o.Error is not null).Select(o => o.Error!).ToList();
