@@ -4,18 +4,22 @@
 # Targets:
 #   build    build the solution (Release)
 #   test     build, then run the whole NUnit suite (what CI runs)
-#   run      run the CLI: dotnet pwsh build.ps1 run -- <cudaprune arguments>
+#   run      run the CLI: dotnet pwsh build.ps1 run <cudaprune arguments>   (a leading -- is allowed)
 #   publish  self-contained linux-x64 build of the CLI -> artifacts/cudaprune-linux-x64.tar.gz
 #   emu      build the CPU emulator of kernels/*.cu with g++ (cached; docs/EMULATOR.md); prints its path last
 #   emu-asan build the emulator's AddressSanitizer runner, which runs one kernel; prints its path last:
 #            runner=$(dotnet pwsh build.ps1 emu-asan | tail -n 1)
 #            $runner add_kernel1 --grid 4 --block 256 'f32[1000]' 'f32[1000]' 'f32[1000]' i64=1000
 #   clean    remove build outputs
-param(
-    [Parameter(Position = 0)] [string] $Target = 'build',
-    [string] $Configuration = 'Release',
-    [Parameter(ValueFromRemainingArguments = $true)] [string[]] $Rest
-)
+#
+# Configuration: Release, or $env:CONFIGURATION.
+#
+# No param() block on purpose: the arguments after `run` go to cudaprune unchanged, and PowerShell would
+# otherwise take options such as --out for its own common parameters (-OutVariable, ...).
+$Target = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
+[string[]] $Rest = @($args | Select-Object -Skip 1)
+if ($Rest.Count -gt 0 -and $Rest[0] -eq '--') { $Rest = @($Rest | Select-Object -Skip 1) }
+$Configuration = if ($env:CONFIGURATION) { $env:CONFIGURATION } else { 'Release' }
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -48,7 +52,9 @@ switch ($Target) {
         Invoke-Step 'dotnet test' { dotnet test CudaPrune.sln -c $Configuration --no-build --nologo -v minimal --logger 'console;verbosity=normal' @Rest }
     }
     'run' {
-        Invoke-Step 'cudaprune' { dotnet run --project src/CudaPrune.Cli -c $Configuration -- @Rest }
+        # The CLI's own exit code and error line are the answer; no PowerShell error on top of them.
+        dotnet run --project src/CudaPrune.Cli -c $Configuration -- @Rest
+        exit $LASTEXITCODE
     }
     'publish' {
         $out = Join-Path $Root 'artifacts/publish/cudaprune-linux-x64'
