@@ -1,3 +1,4 @@
+using CudaPrune.Core.Profiling;
 using CudaPrune.Core.Tensors;
 
 namespace CudaPrune.Core.Backends;
@@ -18,6 +19,9 @@ public interface IBackend : IDisposable
     string Name { get; }
 
     DeviceKind Kind { get; }
+
+    /// <summary>When set, sees every op (CPU) or kernel launch (CUDA) with its FLOPs and bytes, for per-kernel profiling.</summary>
+    IOpObserver? Observer { get; set; }
 
     // ---------------------------------------------------------------- memory
 

@@ -22,6 +22,7 @@ public sealed partial class CpuBackend
         var y = Empty(x.Shape);
         saveMean = Empty([C]);
         saveInvStd = Empty([C]);
+        using var _ = Observe("batch_norm_train_forward", 5.0 * x.Count, 4.0 * (2 * x.Count + 8 * C));
         if (UseFastPaths)
             CpuBatchNorm.TrainForward(Threads, FloatArray(x), FloatArray(gamma), FloatArray(beta), FloatArray(runningMean), FloatArray(runningVar),
                 momentum, eps, FloatArray(y), FloatArray(saveMean), FloatArray(saveInvStd), N, C, HW);
@@ -40,6 +41,7 @@ public sealed partial class CpuBackend
         var rm = Floats(runningMean, "BatchNormEvalForward running mean", [C]);
         var rv = Floats(runningVar, "BatchNormEvalForward running var", [C]);
         var y = Empty(x.Shape);
+        using var _ = Observe("batch_norm_eval_forward", 2.0 * x.Count, 4.0 * (2 * x.Count + 4 * C));
         if (UseFastPaths)
             CpuBatchNorm.EvalForward(Threads, FloatArray(x), FloatArray(gamma), FloatArray(beta), FloatArray(runningMean), FloatArray(runningVar),
                 eps, FloatArray(y), N, C, HW);
@@ -60,6 +62,7 @@ public sealed partial class CpuBackend
         var ss = Floats(saveInvStd, "BatchNormBackward saved inverse std", [C]);
         var dgs = Floats(dgamma, "BatchNormBackward dgamma", [C]);
         var dbs = Floats(dbeta, "BatchNormBackward dbeta", [C]);
+        using var _ = Observe("batch_norm_backward", 6.0 * x.Count, 4.0 * (4 * x.Count + 7 * C));
         if (UseFastPaths)
             CpuBatchNorm.Backward(Threads, FloatArray(dy), FloatArray(x), FloatArray(gamma), FloatArray(saveMean), FloatArray(saveInvStd),
                 FloatArray(dx), FloatArray(dgamma), FloatArray(dbeta), N, C, HW);

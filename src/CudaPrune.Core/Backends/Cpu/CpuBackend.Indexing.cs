@@ -13,6 +13,7 @@ public sealed partial class CpuBackend
         var shape = (int[])src.Shape.Clone();
         shape[dim] = indices.Length;
         var dst = Empty(shape, src.DType);
+        using var _ = Observe("index_select", 0, 2.0 * dst.Count * dst.DType.SizeInBytes());
         switch (src.DType)
         {
             case DType.Float32: CpuReference.IndexSelect<float>(src.Span<float>(), dst.Span<float>(), outer, d, inner, indices); break;
@@ -31,6 +32,7 @@ public sealed partial class CpuBackend
         expected[dim] = indices.Length;
         Shapes.Require(src, expected, "IndexAdd source");
         if (src.DType != dst.DType) throw new ArgumentException($"IndexAdd: source {src.Describe()} and destination {dst.Describe()} have different dtypes");
+        using var _ = Observe("index_add", src.Count, 3.0 * src.Count * src.DType.SizeInBytes());
         switch (dst.DType)
         {
             case DType.Float32: Add<float>(); break;

@@ -15,6 +15,7 @@ public sealed partial class CpuBackend
         var ws = Floats(w, "LinearForward weight", [OUT, IN]);
         var bs = OptionalFloats(b, "LinearForward bias", [OUT]);
         var y = Empty([N, OUT]);
+        using var _ = Observe("linear_forward", 2.0 * N * IN * OUT + (b is null ? 0 : y.Count), 4.0 * (x.Count + w.Count + y.Count + (b?.Count ?? 0)));
         if (!UseFastPaths)
         {
             CpuReference.LinearForward(xs, ws, bs, y.Span<float>(), N, IN, OUT);
@@ -37,6 +38,8 @@ public sealed partial class CpuBackend
         var dxs = OptionalFloats(dx, "LinearBackward dx", [N, IN]);
         var dws = OptionalFloats(dw, "LinearBackward dw", [OUT, IN]);
         var dbs = OptionalFloats(db, "LinearBackward db", [OUT]);
+        using var _ = Observe("linear_backward", (dx is null ? 0 : 2.0 * N * IN * OUT) + (dw is null ? 0 : 2.0 * N * IN * OUT) + (db is null ? 0 : dy.Count),
+            4.0 * (dy.Count + (dx is null ? 0 : w.Count + 2 * dx.Count) + (dw is null ? 0 : x.Count + 2 * dw.Count) + 2 * (db?.Count ?? 0)));
         if (!UseFastPaths)
         {
             CpuReference.LinearBackward(dys, xs, ws, dxs, dws, dbs, N, IN, OUT);
@@ -56,6 +59,7 @@ public sealed partial class CpuBackend
         RequireCount(a, (long)m * k, $"Gemm A ({(transA ? $"[{k},{m}]" : $"[{m},{k}]")})");
         RequireCount(b, (long)k * n, $"Gemm B ({(transB ? $"[{n},{k}]" : $"[{k},{n}]")})");
         RequireCount(c, (long)m * n, $"Gemm C ([{m},{n}])");
+        using var _ = Observe("gemm", 2.0 * m * n * k, 4.0 * ((long)m * k + (long)k * n + (beta == 0f ? 1 : 2) * (long)m * n));
         if (UseFastPaths) FastGemm(transA, transB, m, n, k, alpha, FloatArray(a), FloatArray(b), beta, FloatArray(c));
         else CpuReference.Gemm(transA, transB, m, n, k, alpha, sa, sb, beta, sc);
     }

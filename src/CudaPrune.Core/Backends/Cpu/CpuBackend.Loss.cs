@@ -12,6 +12,7 @@ public sealed partial class CpuBackend
         var (N, K) = LossShape(logits, labels, labelSmoothing, "SoftmaxCrossEntropyForward");
         var losses = Empty([N]);
         probs = Empty([N, K]);
+        using var _ = Observe("softmax_cross_entropy_forward", 4.0 * N * K, 4.0 * (2.0 * N * K + 2 * N));
         CpuReference.SoftmaxCrossEntropyForward(logits.Span<float>(), labels.Span<int>(), labelSmoothing, losses.Span<float>(), probs.Span<float>(), N, K);
         return losses;
     }
@@ -20,6 +21,7 @@ public sealed partial class CpuBackend
     {
         var (N, K) = LossShape(probs, labels, labelSmoothing, "SoftmaxCrossEntropyBackward");
         var d = Floats(dlogits, "SoftmaxCrossEntropyBackward dlogits", [N, K]);
+        using var _ = Observe("softmax_cross_entropy_backward", 2.0 * N * K, 4.0 * (3.0 * N * K + N));
         CpuReference.SoftmaxCrossEntropyBackward(probs.Span<float>(), labels.Span<int>(), labelSmoothing, scale, d, N, K);
     }
 

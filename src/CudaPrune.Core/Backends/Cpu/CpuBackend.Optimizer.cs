@@ -14,6 +14,7 @@ public sealed partial class CpuBackend
         bool useMomentum = p.Momentum != 0f;
         if (useMomentum && momentumBuffer is null) throw new ArgumentNullException(nameof(momentumBuffer), $"SgdStep: momentum {p.Momentum} needs a momentum buffer for {param.Describe()}");
         var bs = useMomentum ? Floats(momentumBuffer!, "SgdStep momentum buffer", param.Shape) : Span<float>.Empty;
+        using var _ = Observe("sgd_step", (useMomentum ? 6.0 : 4.0) * param.Count, 4.0 * (useMomentum ? 5 : 3) * param.Count);
         if (UseFastPaths)
             CpuOptimizer.SgdStep(Threads, FloatArray(param), FloatArray(grad), useMomentum ? FloatArray(momentumBuffer!) : null, p, ps.Length);
         else

@@ -64,7 +64,12 @@ public sealed partial class CpuBackend : IBackend
 
     public int[] ToIntArray(Tensor t) => Ints(t, "ToIntArray").ToArray();
 
-    public void Fill(Tensor t, float value) => Floats(t, "Fill").Fill(value);
+    public void Fill(Tensor t, float value)
+    {
+        var span = Floats(t, "Fill");
+        using var _ = Observe("fill", 0, 4.0 * t.Count);
+        span.Fill(value);
+    }
 
     public void Copy(Tensor src, Tensor dst)
     {
@@ -72,6 +77,7 @@ public sealed partial class CpuBackend : IBackend
         Own(dst, "Copy destination");
         if (src.DType != dst.DType || src.Count != dst.Count)
             throw new ArgumentException($"Copy: source {src.Describe()} and destination {dst.Describe()} must have the same dtype and element count");
+        using var _ = Observe("copy", 0, 2.0 * src.Count * src.DType.SizeInBytes());
         switch (src.DType)
         {
             case DType.Float32: src.Span<float>().CopyTo(dst.Span<float>()); break;

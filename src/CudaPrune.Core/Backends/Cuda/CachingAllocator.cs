@@ -17,6 +17,7 @@ public sealed class CachingAllocator : IDisposable
     private readonly IGpu _gpu;
     private readonly Dictionary<long, Stack<DevicePtr>> _free = [];
     private readonly object _lock = new();
+    private BlockHold? _hold;
 
     public CachingAllocator(IGpu gpu) => _gpu = gpu;
 
@@ -81,9 +82,63 @@ public sealed class CachingAllocator : IDisposable
     {
         lock (_lock)
         {
+            if (_hold is { } hold)
+            {
+                hold.Park(ptr, size); // still in use (by a captured graph): counted in CurrentBytes
+                return;
+            }
             if (!_free.TryGetValue(size, out var stack)) _free[size] = stack = new Stack<DevicePtr>();
             stack.Push(ptr);
             CurrentBytes -= size;
+        }
+    }
+
+    /// <summary>
+    /// Parks every block returned from now on instead of caching it for reuse, until
+    /// <see cref="BlockHold.StopCollecting"/>; the parked blocks go back to the cache when the hold is disposed.
+    /// A captured CUDA graph replays into the activations its forward pass freed while it was captured:
+    /// those blocks must not be handed out again while the graph lives.
+    /// </summary>
+    public BlockHold Hold()
+    {
+        lock (_lock)
+        {
+            if (_hold is not null) throw new InvalidOperationException("a block hold is already collecting: stop it before starting another");
+            return _hold = new BlockHold(this);
+        }
+    }
+
+    /// <summary>Blocks parked by <see cref="Hold"/>; disposing it returns them to the cache.</summary>
+    public sealed class BlockHold : IDisposable
+    {
+        private readonly CachingAllocator _owner;
+        private readonly List<(DevicePtr Ptr, long Size)> _parked = [];
+
+        internal BlockHold(CachingAllocator owner) => _owner = owner;
+
+        /// <summary>Bytes parked so far.</summary>
+        public long ParkedBytes { get; private set; }
+
+        internal void Park(DevicePtr ptr, long size)
+        {
+            _parked.Add((ptr, size));
+            ParkedBytes += size;
+        }
+
+        /// <summary>Blocks returned from now on are cached as usual; those parked so far stay parked.</summary>
+        public void StopCollecting()
+        {
+            lock (_owner._lock)
+                if (ReferenceEquals(_owner._hold, this)) _owner._hold = null;
+        }
+
+        /// <summary>Returns the parked blocks to the cache (the caller guarantees no queued work still uses them).</summary>
+        public void Dispose()
+        {
+            StopCollecting();
+            foreach (var (ptr, size) in _parked) _owner.Return(ptr, size);
+            _parked.Clear();
+            ParkedBytes = 0;
         }
     }
 
