@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         return root;
     }
 }

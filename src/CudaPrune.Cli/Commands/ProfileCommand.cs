@@ -47,7 +47,7 @@ public static class ProfileCommand
             Console.Write(ProfileText.Header(header, "batch norms not folded (no fused conv+BN inference path in this build)"));
             foreach (int batch in sizes)
             {
-                var b = profiler.Profile(model, batch);
+                var b = profiler.Profile([model], batch)[0];
                 batchProfiles.Add(b);
                 Console.WriteLine();
                 Console.Write(ProfileText.Batch(b, options.Graph, profiling.SupportsGraphs));

@@ -1,149 +1,108 @@
 using CudaPrune.Core.Autograd;
 using CudaPrune.Core.Models;
-using CudaPrune.Core.Tensors;
 
 namespace CudaPrune.Profiling.Latency;
 
 /// <summary>
-/// Measures a model's inference latency on its backend (eval mode, no grad, random seeded images): whole
-/// forward passes timed without per-kernel timers, then the same passes with a timer around every kernel
-/// attributed to (layer, kernel), then CUDA graph replays; each warm and, when asked, with the cache
-/// flushed before every run. Medians with their spread over many runs, never a single run.
+/// Measures inference latency on a backend (eval mode, no grad, seeded random images): whole forward
+/// passes timed without per-kernel timers, then passes with a timer around every kernel attributed to
+/// (layer, kernel), then CUDA graph replays; each warm and, when asked, with the cache flushed before
+/// every run. Medians with their spread over many runs, never a single run.
 /// </summary>
+/// <remarks>
+/// Several models are measured interleaved — one run of each in turn, round after round — so that a
+/// drift of the machine (other processes, clocks, temperature) touches every model alike rather than
+/// whichever happened to be measured during it.
+/// </remarks>
 public sealed class LatencyProfiler(ProfilingDevice device, ProfileOptions options)
 {
     private readonly ProfileOptions _options = options.Validated();
 
-    /// <summary>Called with a line of progress ("resnet20 batch 8: end-to-end ...").</summary>
-    public Action<string>? Log { get; init; }
-
     public CancellationToken Cancel { get; init; }
 
-    /// <summary>Profiles <paramref name="model"/> at every batch size.</summary>
+    /// <summary>Profiles one model at every batch size.</summary>
     public ModelProfile Profile(Model model, IReadOnlyList<int> batches, bool foldedBatchNorm = false)
     {
         if (batches.Count == 0) throw new ArgumentException("give at least one batch size");
-        var rows = batches.Select(b => Profile(model, b)).ToList();
+        var rows = batches.Select(b => Profile([model], b)[0]).ToList();
         return new ModelProfile(model.Spec.Name, device.Description, device.Peaks, foldedBatchNorm, _options, rows);
     }
 
-    /// <summary>Profiles <paramref name="model"/> at one batch size.</summary>
-    public BatchProfile Profile(Model model, int batch)
+    /// <summary>Profiles several models (on the same backend) at one batch size, their runs interleaved.</summary>
+    public IReadOnlyList<BatchProfile> Profile(IReadOnlyList<Model> models, int batch)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "the batch size must be at least 1");
-        bool wasTraining = model.IsTraining;
-        model.Eval();
+        if (models.Count == 0) throw new ArgumentException("give at least one model");
+        var training = models.Select(m => m.IsTraining).ToList();
+        var sessions = new List<ProfileSession>();
         try
         {
+            foreach (var m in models) m.Eval();
             using var noGrad = GradMode.NoGrad();
-            var images = RandomImages(model.Spec, batch, _options.Seed);
-            Tensor input;
-            using (DisposeScope.Suspend()) input = model.Backend.FromArray(images, model.Spec.InputShape.WithBatch(batch));
-            using (input)
-            using (var timer = device.CreateIntervalTimer())
-            {
-                double Eager()
-                {
-                    using (DisposeScope.Begin())
-                    {
-                        timer.Start();
-                        model.Forward(input);
-                        timer.Stop();
-                    }
-                    return timer.ElapsedMicroseconds();
-                }
+            foreach (var m in models) sessions.Add(new ProfileSession(m, batch, device, _options.Seed));
 
-                var warm = Measure(Eager, flush: false);
-                var flushed = _options.FlushL2 ? Measure(Eager, flush: true) : null;
-                Report(model, batch, "end-to-end", warm, flushed);
-                var (kernels, kernelsFlushed, kernelSum) = _options.Kernels ? ProfileKernels(model, input) : ([], null, null);
-                var (graph, graphFlushed) = _options.Graph && device.SupportsGraphs ? ProfileGraph(model, batch, images, timer) : (null, null);
-                if (graph is not null) Report(model, batch, "graph", graph, graphFlushed);
-                return new BatchProfile(batch, warm, flushed, graph, graphFlushed, kernels, kernelsFlushed, kernelSum);
+            var eager = Interleave(sessions, (s, _) => s.Eager(), flush: false);
+            var eagerFlushed = _options.FlushL2 ? Interleave(sessions, (s, _) => s.Eager(), flush: true) : null;
+            if (_options.Kernels)
+            {
+                Interleave(sessions, (s, measured) => s.TimeKernels(measured ? s.Kernels : null), flush: false);
+                if (_options.FlushL2) Interleave(sessions, (s, measured) => s.TimeKernels(measured ? s.KernelsFlushed : null), flush: true);
             }
+            List<SampleStats>? graph = null, graphFlushed = null;
+            if (_options.Graph && device.SupportsGraphs)
+            {
+                foreach (var s in sessions) s.CaptureGraph();
+                graph = Interleave(sessions, (s, _) => s.Replay(), flush: false);
+                if (_options.FlushL2) graphFlushed = Interleave(sessions, (s, _) => s.Replay(), flush: true);
+            }
+            return sessions.Select((s, i) => new BatchProfile(batch, eager[i], eagerFlushed?[i], graph?[i], graphFlushed?[i],
+                _options.Kernels ? s.Kernels.Rows(device.Peaks) : [],
+                _options.Kernels && _options.FlushL2 ? s.KernelsFlushed.Rows(device.Peaks) : null,
+                _options.Kernels ? s.Kernels.Sum() : null)).ToList();
         }
         finally
         {
-            if (wasTraining) model.Train();
+            foreach (var s in sessions) s.Dispose();
+            for (int i = 0; i < models.Count; i++)
+                if (training[i]) models[i].Train();
         }
-    }
-
-    private (IReadOnlyList<KernelProfileRow>, IReadOnlyList<KernelProfileRow>?, SampleStats?) ProfileKernels(Model model, Tensor input)
-    {
-        using var kernelTimer = device.CreateKernelTimer();
-        var backend = model.Backend;
-        var previous = backend.Observer;
-        backend.Observer = kernelTimer;
-        try
-        {
-            IReadOnlyList<LaunchTiming> Run()
-            {
-                kernelTimer.StartRun();
-                using (DisposeScope.Begin()) model.Forward(input);
-                return kernelTimer.FinishRun();
-            }
-
-            var warm = Collect(Run, flush: false);
-            var flushed = _options.FlushL2 ? Collect(Run, flush: true) : null;
-            return (warm.Rows(device.Peaks), flushed?.Rows(device.Peaks), warm.Sum());
-        }
-        finally
-        {
-            backend.Observer = previous;
-        }
-    }
-
-    private (SampleStats, SampleStats?) ProfileGraph(Model model, int batch, float[] images, IntervalTimer timer)
-    {
-        using var graphed = GraphedForward.Capture(model, batch);
-        graphed.CopyInput(images);
-        double Replay()
-        {
-            timer.Start();
-            graphed.Replay();
-            timer.Stop();
-            return timer.ElapsedMicroseconds();
-        }
-        return (Measure(Replay, flush: false), _options.FlushL2 ? Measure(Replay, flush: true) : null);
-    }
-
-    private SampleStats Measure(Func<double> run, bool flush) => SampleStats.Of(Repeat(run, us => us, flush));
-
-    private KernelAggregator Collect(Func<IReadOnlyList<LaunchTiming>> run, bool flush)
-    {
-        var aggregator = new KernelAggregator();
-        foreach (var timings in Repeat(run, ts => ts.Sum(t => t.Microseconds), flush)) aggregator.Add(timings);
-        return aggregator;
     }
 
     /// <summary>
-    /// Warm-up runs, then measured runs (each after a cache flush when asked) until there are at least
-    /// <see cref="ProfileOptions.Runs"/> and they add up to <see cref="ProfileOptions.MinSeconds"/>, at most <see cref="ProfileOptions.MaxRuns"/>.
+    /// Warm-up runs, then measured runs, one per session in turn (each after a cache flush when asked),
+    /// until every session has at least <see cref="ProfileOptions.Runs"/> adding up to
+    /// <see cref="ProfileOptions.MinSeconds"/>, or <see cref="ProfileOptions.MaxRuns"/>. The run's second
+    /// argument says whether it is measured (false during warm-up).
     /// </summary>
-    private List<T> Repeat<T>(Func<T> run, Func<T, double> microseconds, bool flush)
+    private List<SampleStats> Interleave(IReadOnlyList<ProfileSession> sessions, Func<ProfileSession, bool, double> run, bool flush)
     {
         for (int i = 0; i < _options.Warmup; i++)
+            foreach (var s in sessions) Once(s, measured: false);
+        var samples = sessions.Select(_ => new List<double>()).ToList();
+        var totals = new double[sessions.Count];
+        double minimum = _options.MinSeconds * 1e6;
+        for (bool more = true; more;)
         {
-            Cancel.ThrowIfCancellationRequested();
-            if (flush) device.FlushCache();
-            run();
+            more = false;
+            for (int i = 0; i < sessions.Count; i++)
+            {
+                int n = samples[i].Count;
+                if (n >= _options.MaxRuns || n >= _options.Runs && totals[i] >= minimum) continue;
+                double us = Once(sessions[i], measured: true);
+                samples[i].Add(us);
+                totals[i] += us;
+                more = true;
+            }
         }
-        var results = new List<T>();
-        double total = 0, minimum = _options.MinSeconds * 1e6;
-        while (results.Count < _options.Runs || total < minimum && results.Count < _options.MaxRuns)
-        {
-            Cancel.ThrowIfCancellationRequested();
-            if (flush) device.FlushCache();
-            var result = run();
-            results.Add(result);
-            total += microseconds(result);
-        }
-        return results;
-    }
+        return samples.Select(SampleStats.Of).ToList();
 
-    private void Report(Model model, int batch, string what, SampleStats warm, SampleStats? flushed) =>
-        Log?.Invoke(FormattableString.Invariant(
-            $"{model.Spec.Name} batch {batch}: {what} {warm.Median:F1} µs (p10 {warm.P10:F1}, p90 {warm.P90:F1}, {warm.Count} runs){(flushed is null ? "" : $"; L2 flushed {flushed.Median:F1} µs")}"));
+        double Once(ProfileSession s, bool measured)
+        {
+            Cancel.ThrowIfCancellationRequested();
+            if (flush) device.FlushCache();
+            return run(s, measured);
+        }
+    }
 
     /// <summary>Seeded standard-normal images [batch, C, H, W] (the values do not change the work).</summary>
     public static float[] RandomImages(ModelSpec spec, int batch, int seed)

@@ -1,0 +1,102 @@
+using CudaPrune.Core.Models;
+using CudaPrune.Profiling.Latency;
+using CudaPrune.Pruning.Criteria;
+
+namespace CudaPrune.Profiling.Experiment;
+
+/// <summary>Settings of the channel-vs-layer experiment (<c>cudaprune compare</c>); <see cref="Full"/> and <see cref="Quick"/> are its presets.</summary>
+public sealed record CompareSettings
+{
+    /// <summary>The zoo model to train; with <see cref="Baseline"/> it may be null (the checkpoint's model is used).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>A checkpoint to start from instead of training the baseline.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>Fractions of the baseline's FLOPs to keep, each in (0, 1).</summary>
+    public IReadOnlyList<double> Budgets { get; init; } = [0.75, 0.5, 0.3];
+
+    public ChannelCriterion ChannelCriterion { get; init; } = ChannelCriterion.L1;
+
+    public LayerCriterion LayerCriterion { get; init; } = LayerCriterion.OutputChange;
+
+    /// <summary>Epochs of baseline training (unused with <see cref="Baseline"/>).</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Epochs of fine-tuning for every pruned model (0: none; accuracy after = before).</summary>
+    public int FinetuneEpochs { get; init; } = 5;
+
+    public float LearningRate { get; init; } = 0.1f;
+
+    public float FinetuneLearningRate { get; init; } = 0.01f;
+
+    public int TrainBatch { get; init; } = 128;
+
+    /// <summary>A class-balanced subset of the training split (null: all of it).</summary>
+    public int? TrainSubset { get; init; }
+
+    /// <summary>A class-balanced subset of the test split (null: all of it).</summary>
+    public int? TestSubset { get; init; }
+
+    /// <summary>Batch sizes every model is profiled at (the first is usually 1, the last a large batch).</summary>
+    public IReadOnlyList<int> BatchSizes { get; init; } = [1, 256];
+
+    /// <summary>Seed of weights, data order, augmentation, subsets, calibration and profiling input.</summary>
+    public int Seed { get; init; } = 1;
+
+    public int CalibrationBatches { get; init; } = 4;
+
+    public int CalibrationBatchSize { get; init; } = 64;
+
+    public ProfileOptions Profile { get; init; } = new() { Graph = true };
+
+    /// <summary>True for the CPU preset (<c>--quick</c>).</summary>
+    public bool IsQuick { get; init; }
+
+    /// <summary>The GPU machine's preset: resnet20 on all of CIFAR-10, three budgets, batch 1 and 256, graphs and L2-flushed timings.</summary>
+    public static CompareSettings Full { get; } = new()
+    {
+        Model = "resnet20",
+        Profile = new ProfileOptions { Graph = true, FlushL2 = true },
+    };
+
+    /// <summary>
+    /// The CPU preset: resnet20 on 4,000 training and 1,000 test images, 2 epochs, 1 epoch of fine-tuning,
+    /// budgets 0.75 and 0.5, batch 1 and 64, fewer profiling runs. Proves the whole path in minutes on two
+    /// cores; its accuracies are far from converged and say little about the claim.
+    /// </summary>
+    public static CompareSettings Quick { get; } = new()
+    {
+        Model = "resnet20",
+        Budgets = [0.75, 0.5],
+        Epochs = 2,
+        FinetuneEpochs = 1,
+        TrainSubset = 4000,
+        TestSubset = 1000,
+        BatchSizes = [1, 64],
+        CalibrationBatches = 2,
+        Profile = new ProfileOptions { Warmup = 2, Runs = 10, MinSeconds = 0.05, Graph = true },
+        IsQuick = true,
+    };
+
+    /// <summary>Throws a clear error for settings no run can use (before any data is read or anything is written).</summary>
+    public CompareSettings Validated()
+    {
+        if (Model is null && Baseline is null) throw new ArgumentException("give --model (a baseline is trained) or --baseline FILE (a trained checkpoint)");
+        if (Model is not null) ModelZoo.Create(Model); // throws naming the known models
+        if (Budgets.Count == 0) throw new ArgumentException("--budgets: give at least one FLOPs budget");
+        foreach (var b in Budgets)
+            if (!(b > 0 && b < 1)) throw new ArgumentException($"--budgets: budget {b} is outside (0, 1): a budget is the fraction of the baseline's FLOPs to keep");
+        if (BatchSizes.Count == 0 || BatchSizes.Any(b => b < 1)) throw new ArgumentException("--batch-sizes: give batch sizes of at least 1");
+        if (Baseline is null && Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {Epochs}");
+        if (FinetuneEpochs < 0) throw new ArgumentException($"--finetune-epochs must be ≥ 0, got {FinetuneEpochs}");
+        if (TrainSubset is < 10) throw new ArgumentException($"--train-subset must be at least 10, got {TrainSubset}");
+        if (TestSubset is < 10) throw new ArgumentException($"--test-subset must be at least 10, got {TestSubset}");
+        if (TrainBatch < 1) throw new ArgumentException($"--train-batch must be at least 1, got {TrainBatch}");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"--lr must be a positive number, got {LearningRate}");
+        if (!(FinetuneLearningRate > 0) || !float.IsFinite(FinetuneLearningRate)) throw new ArgumentException($"--finetune-lr must be a positive number, got {FinetuneLearningRate}");
+        if (CalibrationBatches < 1 || CalibrationBatchSize < 1) throw new ArgumentException("the calibration set needs at least one batch of at least one image");
+        Profile.Validated();
+        return this;
+    }
+}

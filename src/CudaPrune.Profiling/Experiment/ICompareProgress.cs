@@ -1,0 +1,21 @@
+using CudaPrune.Core.Training;
+
+namespace CudaPrune.Profiling.Experiment;
+
+/// <summary>How the experiment shows its progress: a line per phase, and a live view around each training run.</summary>
+public interface ICompareProgress
+{
+    /// <summary>A phase starts or a result is known ("baseline: 85.3 % test accuracy").</summary>
+    void Phase(string message);
+
+    /// <summary>Runs a training (or fine-tuning) with a reporter that shows its steps and epochs.</summary>
+    TrainingSummary Train(Func<ITrainingReporter, TrainingSummary> training);
+}
+
+/// <summary>Progress that writes the phases to an action and shows no training steps (tests, logs).</summary>
+public sealed class LineProgress(Action<string> write) : ICompareProgress
+{
+    public void Phase(string message) => write(message);
+
+    public TrainingSummary Train(Func<ITrainingReporter, TrainingSummary> training) => training(NullTrainingReporter.Instance);
+}

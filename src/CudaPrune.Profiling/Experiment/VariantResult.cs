@@ -1,0 +1,47 @@
+using CudaPrune.Profiling.Latency;
+
+namespace CudaPrune.Profiling.Experiment;
+
+/// <summary>How a model of the experiment was made.</summary>
+public enum VariantMethod
+{
+    Baseline,
+    /// <summary>Whole blocks or layers removed.</summary>
+    Layer,
+    /// <summary>Channels (filters) removed.</summary>
+    Channel,
+}
+
+/// <summary>One model of the experiment: how it was made, its size and cost, its accuracy before and after fine-tuning, its latency profile.</summary>
+/// <param name="Budget">The FLOPs budget asked (fraction of the baseline's to keep); null for the baseline.</param>
+/// <param name="Criterion">The pruning criterion's name; "" for the baseline.</param>
+/// <param name="FlopsKept">FLOPs of this model ÷ the baseline's.</param>
+/// <param name="AccuracyBefore">Test accuracy right after pruning (the baseline's own for the baseline).</param>
+/// <param name="AccuracyAfter">Test accuracy after fine-tuning: the model that is profiled.</param>
+/// <param name="Checkpoint">Where the evaluated model was saved (under the run's models/ folder).</param>
+/// <param name="Notes">What pruning reported (blocks removed, layers rebuilt).</param>
+/// <param name="Profile">Latency at every batch size, measured on the evaluated model.</param>
+public sealed record VariantResult(
+    VariantMethod Method,
+    double? Budget,
+    string Criterion,
+    long Params,
+    long Flops,
+    double FlopsKept,
+    double ParamsKept,
+    double AccuracyBefore,
+    double AccuracyAfter,
+    int TestImages,
+    string Checkpoint,
+    IReadOnlyList<string> Notes,
+    ModelProfile Profile)
+{
+    /// <summary>"baseline", "layer", "channel".</summary>
+    public string MethodName => Method.ToString().ToLowerInvariant();
+
+    /// <summary>"baseline", "layer 0.50", "channel 0.50".</summary>
+    public string Label => Budget is double b ? FormattableString.Invariant($"{MethodName} {b:0.00}") : MethodName;
+
+    /// <summary>Binomial standard error of <see cref="AccuracyAfter"/> on <see cref="TestImages"/> images.</summary>
+    public double StandardError => Math.Sqrt(AccuracyAfter * (1 - AccuracyAfter) / TestImages);
+}

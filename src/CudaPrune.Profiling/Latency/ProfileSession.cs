@@ -1,0 +1,94 @@
+using CudaPrune.Core.Models;
+using CudaPrune.Core.Tensors;
+
+namespace CudaPrune.Profiling.Latency;
+
+/// <summary>
+/// One model being profiled at one batch size: its fixed input, its timers, its per-kernel samples and,
+/// once captured, its CUDA graph. Each method runs one pass and returns its time in µs.
+/// </summary>
+internal sealed class ProfileSession : IDisposable
+{
+    private readonly ProfilingDevice _device;
+    private readonly IntervalTimer _timer;
+    private readonly float[] _images;
+    private KernelTimer? _kernelTimer;
+    private GraphedForward? _graph;
+
+    public ProfileSession(Model model, int batch, ProfilingDevice device, int seed)
+    {
+        Model = model;
+        _device = device;
+        _images = LatencyProfiler.RandomImages(model.Spec, batch, seed);
+        using (DisposeScope.Suspend()) Input = model.Backend.FromArray(_images, model.Spec.InputShape.WithBatch(batch));
+        _timer = device.CreateIntervalTimer();
+    }
+
+    public Model Model { get; }
+
+    public Tensor Input { get; }
+
+    public KernelAggregator Kernels { get; } = new();
+
+    public KernelAggregator KernelsFlushed { get; } = new();
+
+    /// <summary>One eager forward pass, timed without per-kernel timers.</summary>
+    public double Eager()
+    {
+        using (DisposeScope.Begin())
+        {
+            _timer.Start();
+            Model.Forward(Input);
+            _timer.Stop();
+        }
+        return _timer.ElapsedMicroseconds();
+    }
+
+    /// <summary>One eager pass with a timer around every kernel; kept in <paramref name="into"/> when given (not during warm-up).</summary>
+    public double TimeKernels(KernelAggregator? into)
+    {
+        _kernelTimer ??= _device.CreateKernelTimer();
+        var backend = Model.Backend;
+        var previous = backend.Observer;
+        backend.Observer = _kernelTimer;
+        IReadOnlyList<LaunchTiming> timings;
+        try
+        {
+            _kernelTimer.StartRun();
+            using (DisposeScope.Begin()) Model.Forward(Input);
+            timings = _kernelTimer.FinishRun();
+        }
+        finally
+        {
+            backend.Observer = previous;
+        }
+        into?.Add(timings);
+        return timings.Sum(t => t.Microseconds);
+    }
+
+    /// <summary>Captures the forward pass as a CUDA graph (once) with this session's images in its input buffer.</summary>
+    public void CaptureGraph()
+    {
+        if (_graph is not null) return;
+        _graph = GraphedForward.Capture(Model, Input.Dim(0));
+        _graph.CopyInput(_images);
+    }
+
+    /// <summary>One replay of the captured graph.</summary>
+    public double Replay()
+    {
+        var graph = _graph ?? throw new InvalidOperationException("capture the graph first");
+        _timer.Start();
+        graph.Replay();
+        _timer.Stop();
+        return _timer.ElapsedMicroseconds();
+    }
+
+    public void Dispose()
+    {
+        _graph?.Dispose();
+        _kernelTimer?.Dispose();
+        _timer.Dispose();
+        Input.Dispose();
+    }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text;
+using CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Latency;
+
+namespace CudaPrune.Profiling.Reports;
+
+/// <summary>report.md of <c>cudaprune compare</c>: the claim, the one results table, the verdict per batch size, the per-layer breakdown, the plots, the timings.</summary>
+public static class CompareMarkdown
+{
+    public static string Write(CompareResults r, IReadOnlyList<string> plots)
+    {
+        var md = new StringBuilder();
+        var o = r.Options;
+        md.AppendLine($"# Channel vs layer pruning: {r.ModelName} on {r.Dataset}").AppendLine();
+        md.AppendLine($"**Claim under test:** {ClaimEvaluation.Claim}.").AppendLine();
+        if (o.IsQuick)
+            md.AppendLine("> This is the `--quick` preset: a few epochs on a subset. Its accuracies are far from converged and its timings come " +
+                "from a CPU; it proves the pipeline, it does not settle the claim. Run the full preset on a GPU for that (docs/EXPERIMENT.md).").AppendLine();
+        Setup(md, r);
+        Results(md, r);
+        Claims(md, r);
+        Layers(md, r);
+        if (plots.Count > 0)
+        {
+            md.AppendLine("## Plots").AppendLine();
+            foreach (var p in plots) md.AppendLine($"![{Path.GetFileNameWithoutExtension(p)}]({p})").AppendLine();
+        }
+        Notes(md, r);
+        Timings(md, r);
+        return md.ToString();
+    }
+
+    private static void Setup(StringBuilder md, CompareResults r)
+    {
+        var o = r.Options;
+        var run = r.Run;
+        md.AppendLine("## Setup").AppendLine();
+        md.AppendLine($"- Device: {run.Device}{(run.Driver.Length > 0 ? $" (driver {run.Driver})" : "")}; backend `{run.Backend}`.");
+        md.AppendLine($"- Build: cudaprune {run.Version}, commit `{run.Commit}`; {run.DotNet}; {run.Os}; {run.Processors} logical cores; started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC.");
+        if (run.LoadAverageStart is double l0)
+            md.AppendLine(Inv($"- Machine load (1-minute load average) at start {l0:F1}, at end {run.LoadAverageEnd ?? double.NaN:F1}: other work on a shared machine shows up in every timing."));
+        md.AppendLine(Inv($"- Data: {r.Dataset}, {r.TrainImages:N0} training and {r.TestImages:N0} test images{(o.TrainSubset is null && o.TestSubset is null ? "" : " (class-balanced subsets)")}."));
+        md.AppendLine(Inv($"- Baseline: {r.ModelName}, {r.BaselineSource}; seed {o.Seed} (weights, data order, subsets, calibration, profiling input)."));
+        md.AppendLine($"- Pruning: layer pruning first (criterion `{Pruning.Criteria.CriterionNames.Name(o.LayerCriterion)}`, identity blocks only), then channel pruning " +
+            $"(criterion `{Pruning.Criteria.CriterionNames.Name(o.ChannelCriterion)}`, same ratio per group) to the FLOPs the layer-pruned model landed on: whole blocks cannot hit a budget exactly.");
+        md.AppendLine(Inv($"- Fine-tuning: {o.FinetuneEpochs} epoch(s) at learning rate {o.FinetuneLearningRate} (cosine), batch {o.TrainBatch}; accuracy is measured before and after it on the same test images."));
+        md.AppendLine("- Latency: measured after fine-tuning, on the evaluated models, all on the same backend with the same kernels, each batch size for every model back to back; " +
+            "eval mode, no grad, random images; batch norms run as their own kernels (not folded). " +
+            Inv($"{o.Profile.Warmup} warm-up runs, then at least {o.Profile.Runs} measured runs and {o.Profile.MinSeconds * 1000:F0} ms; median with p10–p90. ") +
+            "End-to-end passes are timed without per-kernel timers" + (o.Profile.Graph ? "; CUDA graph replays where the device has graphs" : "") +
+            (o.Profile.FlushL2 ? "; also with L2 flushed before every run (results.json)" : "") + ".");
+        md.AppendLine();
+    }
+
+    private static void Results(StringBuilder md, CompareResults r)
+    {
+        var batches = r.Options.BatchSizes;
+        bool graphs = r.Variants.All(v => batches.All(b => ClaimEvaluation.Latency(v, b, "graph") is not null));
+        var header = new List<string> { "method", "budget", "params", "FLOPs (kept)", "acc. before FT", "acc. after FT (± SE)" };
+        foreach (int b in batches)
+        {
+            header.Add($"b={b} ms, median (p90)");
+            header.Add($"b={b} speed-up");
+            if (graphs)
+            {
+                header.Add($"b={b} graph ms (p90)");
+                header.Add($"b={b} graph speed-up");
+            }
+        }
+        md.AppendLine("## Results").AppendLine();
+        md.AppendLine("Speed-up is the baseline's median latency ÷ the model's, at the same batch size and in the same mode. SE: binomial standard error of the accuracy on the test images.").AppendLine();
+        var rows = new List<List<string>>();
+        foreach (var v in r.Variants)
+        {
+            bool isBaseline = v.Method == VariantMethod.Baseline;
+            var row = new List<string>
+            {
+                isBaseline ? "baseline" : $"{v.MethodName} ({v.Criterion})",
+                v.Budget is double budget ? Units.Number(budget, "0.00") : "—",
+                Inv($"{v.Params:N0}") + (isBaseline ? "" : $" ({Units.Percent(v.ParamsKept)})"),
+                Units.Count(v.Flops) + (isBaseline ? "" : $" ({Units.Percent(v.FlopsKept)})"),
+                isBaseline ? "—" : Units.Percent(v.AccuracyBefore, 2),
+                $"{Units.Percent(v.AccuracyAfter, 2)} ± {Units.Number(100 * v.StandardError, "F2")}",
+            };
+            foreach (int b in batches)
+                foreach (var mode in graphs ? new[] { "eager", "graph" } : ["eager"])
+                {
+                    var s = ClaimEvaluation.Latency(v, b, mode);
+                    var reference = ClaimEvaluation.Latency(r.Baseline, b, mode);
+                    row.Add(s is null ? "n/a" : $"{Units.Millis(s.Median)} ({Units.Millis(s.P90)})");
+                    row.Add(s is null || reference is null ? "n/a" : Units.Number(reference.Median / s.Median, "F2") + "x");
+                }
+            rows.Add(row);
+        }
+        Table(md, header, rows);
+    }
+
+    private static void Claims(StringBuilder md, CompareResults r)
+    {
+        md.AppendLine("## Do the measurements support the claim?").AppendLine();
+        if (r.Claims.Count == 0)
+        {
+            md.AppendLine("No budget produced a matched pair of models: nothing to judge (see the notes).").AppendLine();
+            return;
+        }
+        md.AppendLine("Latencies count as different only when their p10–p90 ranges do not overlap; accuracies only when they differ by more than one " +
+            "standard error of the difference, √(p₁(1−p₁)/n + p₂(1−p₂)/n) on n test images. The verdict is given per batch size, because launch " +
+            "overhead, which depends on the number of kernels rather than on FLOPs, weighs most at batch 1.").AppendLine();
+        foreach (var c in r.Claims)
+        {
+            md.AppendLine($"### Batch {c.Batch}, {(c.Mode == "graph" ? "CUDA graph replay" : "eager (one launch per kernel)")}: {ClaimEvaluation.Describe(c.Verdict)}").AppendLine();
+            foreach (var x in c.Comparisons)
+            {
+                double faster = x.ChannelLatency.Median / x.LayerLatency.Median;
+                md.AppendLine(Inv($"- Budget {x.Budget:0.00}, speed: layer {Units.Millis(x.LayerLatency.Median)} ms (p10–p90 {Units.Millis(x.LayerLatency.P10)}–{Units.Millis(x.LayerLatency.P90)}) vs channel {Units.Millis(x.ChannelLatency.Median)} ms ({Units.Millis(x.ChannelLatency.P10)}–{Units.Millis(x.ChannelLatency.P90)}): ") +
+                    x.Speed switch
+                    {
+                        Difference.FavoursClaim => Inv($"layer pruning is faster ({faster:F2}x), beyond the noise."),
+                        Difference.AgainstClaim => Inv($"channel pruning is faster ({1 / faster:F2}x), beyond the noise — against the claim."),
+                        _ => Inv($"within the noise (the ranges overlap; medians differ {faster:F2}x)."),
+                    });
+                double diff = 100 * (x.ChannelAccuracy - x.LayerAccuracy);
+                md.AppendLine(Inv($"  Accuracy: channel {Units.Percent(x.ChannelAccuracy, 2)} vs layer {Units.Percent(x.LayerAccuracy, 2)}, difference {diff:+0.00;-0.00;0.00} points, SE {100 * x.StandardError:F2}: ") +
+                    x.Accuracy switch
+                    {
+                        Difference.FavoursClaim => "channel pruning keeps more accuracy, beyond one SE.",
+                        Difference.AgainstClaim => "layer pruning keeps more accuracy, beyond one SE — against the claim.",
+                        _ => "within one SE: no difference can be claimed.",
+                    });
+            }
+            md.AppendLine();
+        }
+    }
+
+    private static void Layers(StringBuilder md, CompareResults r)
+    {
+        md.AppendLine("## Per-layer latency").AppendLine();
+        md.AppendLine("Median µs per forward pass of each top-level layer: the sum of the medians of its kernels, timed one by one " +
+            "(per-kernel timers add a little to each), so the rows add up to the sum of kernel times, not to the end-to-end latency. " +
+            "— : the layer is not in that model (removed by layer pruning).").AppendLine();
+        var layers = r.BaselineLayers;
+        foreach (int b in r.Options.BatchSizes)
+        {
+            md.AppendLine($"### Batch {b}").AppendLine();
+            var perVariant = r.Variants.Select(v => LayerBreakdown.Microseconds(v.Profile.At(b).Kernels, layers)).ToList();
+            var names = layers.Concat(perVariant.SelectMany(d => d.Keys).Where(k => !layers.Contains(k)).Distinct()).ToList();
+            var header = new List<string> { "layer" };
+            header.AddRange(r.Variants.Select(v => v.Label));
+            var rows = names.Select(n => new List<string> { n }.Concat(perVariant.Select(d => d.TryGetValue(n, out var us) ? Units.Micros(us) : "—")).ToList()).ToList();
+            rows.Add(["sum of kernels", .. r.Variants.Select(v => Units.Micros(v.Profile.At(b).KernelSum?.Median ?? double.NaN))]);
+            rows.Add(["end-to-end", .. r.Variants.Select(v => Units.Micros(v.Profile.At(b).EndToEnd.Median))]);
+            Table(md, header, rows);
+        }
+    }
+
+    private static void Notes(StringBuilder md, CompareResults r)
+    {
+        var notes = r.Variants.Where(v => v.Notes.Count > 0).ToList();
+        if (notes.Count == 0 && r.Skipped.Count == 0) return;
+        md.AppendLine("## Notes").AppendLine();
+        foreach (var s in r.Skipped) md.AppendLine($"- {s}");
+        foreach (var v in notes)
+            foreach (var n in v.Notes) md.AppendLine($"- {v.Label}: {n}");
+        md.AppendLine();
+    }
+
+    private static void Timings(StringBuilder md, CompareResults r)
+    {
+        md.AppendLine("## Timings").AppendLine();
+        var rows = r.Timings.Select(t => new List<string> { t.Phase, Units.Number(t.WallSeconds), Units.Number(t.CpuSeconds) }).ToList();
+        rows.Add(["total", Units.Number(r.Timings.Sum(t => t.WallSeconds)), Units.Number(r.Timings.Sum(t => t.CpuSeconds))]);
+        Table(md, ["phase", "wall s", "CPU s"], rows);
+    }
+
+    private static void Table(StringBuilder md, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        md.AppendLine("| " + string.Join(" | ", header) + " |");
+        md.AppendLine("|" + string.Concat(header.Select((_, i) => i == 0 ? "---|" : "---:|")));
+        foreach (var row in rows) md.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        md.AppendLine();
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
