@@ -34,11 +34,12 @@ public static class LayerLatencyPlot
         plot.Axes.Bottom.TickLabelStyle.Rotation = 60;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.Bottom.MinimumSize = 90; // room for the rotated layer names
         plot.Axes.Margins(bottom: 0);
         foreach (var v in series)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = v.Label + FormattableString.Invariant($" ({v.Profile.At(batch).KernelSum?.Median / 1000 ?? double.NaN:F2} ms)"), FillColor = colors[v.Method] });
         plot.ShowLegend(Alignment.UpperRight);
-        plot.Title(FormattableString.Invariant($"{r.ModelName}: per-layer latency at batch {batch}, budget {budget:0.00} (sum of kernel medians)"));
+        plot.Title(FormattableString.Invariant($"{r.ModelName}: per-layer latency at batch {batch}, budget {budget:0.00} (sum of kernel medians; no bar: layer removed)"));
         plot.YLabel("median µs per forward pass");
         return plot;
     }

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using CudaPrune.Tests.Checkpoints;
+using CudaPrune.Tests.Data;
+using CudaPrune.Tests.Pruning;
+
+namespace CudaPrune.Tests.Profiling;
+
+/// <summary><c>cudaprune compare</c> end to end on a tiny fake CIFAR-10, and every bad input: a clear error, nothing written.</summary>
+[NonParallelizable] // redirects the console
+public class CompareCommandTests
+{
+    private TempFolder _folder = null!;
+
+    [SetUp] public void SetUp() => _folder = new TempFolder();
+
+    [TearDown] public void TearDown() => _folder.Dispose();
+
+    private static readonly string[] Tiny =
+    [
+        "--quick", "--device", "cpu", "--model", "resnet20", "--train-subset", "30", "--test-subset", "20", "--epochs", "1", "--finetune-epochs", "1", "--budgets", "0.75,0.5",
+        "--batch-sizes", "1,2", "--runs", "2", "--warmup", "1", "--train-batch", "16",
+    ];
+
+    [Test]
+    public void ATinyRunWritesTheReportResultsPlotsAndModels()
+    {
+        using var data = new CifarFixture(trainPerClass: 3, testPerClass: 2);
+        data.WriteImageFolder(data.Root, "png");
+        var output = _folder.File("run");
+
+        var run = CliRunner.Run(["compare", .. Tiny, "--data", data.Root, "--out", output]);
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error + run.Out);
+        Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.SupersetOf(new[] { "report.md", "results.json", "results.csv", "accuracy-latency.png" }));
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json")))!;
+        Assert.That((string?)json["dataset"], Is.EqualTo("CIFAR-10 (JPEG copy)"), "an image folder is the JPEG copy's layout");
+        Assert.That((int?)json["test_images"], Is.EqualTo(20));
+        var variants = json["variants"]!.AsArray();
+        Assert.That(variants.Select(v => (string?)v!["method"]), Is.EqualTo(new[] { "baseline", "layer", "channel", "layer", "channel" }));
+        foreach (var pair in new[] { (1, 2), (3, 4) })
+        {
+            double layerFlops = (double)variants[pair.Item1]!["flops_kept"]!, channelFlops = (double)variants[pair.Item2]!["flops_kept"]!;
+            Assert.That(channelFlops, Is.EqualTo(layerFlops).Within(0.02), "both methods land on the same FLOPs");
+        }
+        Assert.That(variants.Select(v => File.Exists((string?)v!["checkpoint"])), Is.All.True, "every evaluated model is saved");
+        Assert.That(json["claims"]!.AsArray().Select(c => (int?)c!["batch"]), Is.EqualTo(new int?[] { 1, 2 }));
+        foreach (var png in Directory.GetFiles(output, "*.png"))
+            Assert.That(File.ReadAllBytes(png).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }), png);
+        Assert.That(File.ReadAllText(Path.Combine(output, "report.md")), Does.Contain("Claim under test").And.Contain("Per-layer latency"));
+        Assert.That(run.Out, Does.Contain("claim at batch 1 (eager)"));
+    }
+
+    private void AssertRefused(string[] args, string message, string? output = null)
+    {
+        output ??= _folder.File("never");
+        var run = CliRunner.Run(["compare", .. args, "--out", output]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Out);
+        Assert.That(run.Error, Does.Contain(message));
+        Assert.That(Directory.Exists(output), Is.False, "nothing is written");
+    }
+
+    [Test]
+    public void AnUnknownModelIsRefused() => AssertRefused(["--model", "resnet21"], "unknown model 'resnet21'");
+
+    [Test]
+    public void ABudgetOutsideZeroToOneIsRefused() => AssertRefused(["--model", "resnet20", "--budgets", "0.5,1.5"], "budget 1.5 is outside (0, 1)");
+
+    [Test]
+    public void ABadBatchListIsRefused() => AssertRefused(["--model", "resnet20", "--batch-sizes", "1,x"], "--batch-sizes: 'x' is not a batch size");
+
+    [Test]
+    public void AMissingBaselineCheckpointIsRefused() =>
+        AssertRefused(["--baseline", _folder.File("missing.safetensors")], "checkpoint not found");
+
+    [Test]
+    public void AnUnknownCriterionIsRefused() => AssertRefused(["--model", "resnet20", "--criterion", "output-change"], "does not apply to channel pruning");
+
+    [Test]
+    public void AnOutputThatIsAFileIsRefusedAndLeftAlone()
+    {
+        var file = _folder.File("taken");
+        File.WriteAllText(file, "keep me");
+
+        var run = CliRunner.Run(["compare", "--model", "resnet20", "--out", file]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.Error, Does.Contain("is a file, not a folder"));
+        Assert.That(File.ReadAllText(file), Is.EqualTo("keep me"));
+        Assert.That(_folder.Files(), Is.EqualTo(new[] { "taken" }));
+    }
+}

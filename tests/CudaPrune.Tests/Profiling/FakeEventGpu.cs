@@ -1,0 +1,59 @@
+using CudaPrune.Cuda.Runtime;
+
+namespace CudaPrune.Tests.Profiling;
+
+/// <summary>
+/// A test double of <see cref="IGpu"/> for the timers: events are stamped by a fake device clock that moves
+/// 1 ms per record (and by <see cref="Advance"/>); it counts events created, records and synchronizations.
+/// </summary>
+internal sealed unsafe class FakeEventGpu : IGpu
+{
+    private double _clockMs;
+
+    public int EventsCreated { get; private set; }
+    public int Records { get; private set; }
+    public int Synchronizations { get; private set; }
+
+    public void Advance(double ms) => _clockMs += ms;
+
+    public string Name => "fake event GPU";
+    public bool IsEmulated => true;
+    public GpuProperties Properties { get; } = new("fake event GPU", 0, 0, 1, 1 << 20, 0, 0, 0, 0, 0, 0);
+
+    public GpuEvent CreateEvent()
+    {
+        EventsCreated++;
+        return new FakeEvent();
+    }
+
+    public void Record(GpuEvent ev)
+    {
+        Records++;
+        _clockMs += 1;
+        ((FakeEvent)ev).Ms = _clockMs;
+    }
+
+    public float ElapsedMilliseconds(GpuEvent start, GpuEvent end) => (float)(((FakeEvent)end).Ms - ((FakeEvent)start).Ms);
+
+    public void Synchronize() => Synchronizations++;
+
+    public DevicePtr Allocate(long bytes) => throw new NotSupportedException();
+    public void Free(DevicePtr ptr) => throw new NotSupportedException();
+    public void CopyToDevice(DevicePtr dst, ReadOnlySpan<byte> src) => throw new NotSupportedException();
+    public void CopyToHost(Span<byte> dst, DevicePtr src) => throw new NotSupportedException();
+    public void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes) => throw new NotSupportedException();
+    public void Memset32(DevicePtr dst, uint value, long count32) => throw new NotSupportedException();
+    public GpuKernel GetKernel(string moduleName, string kernelName) => throw new NotSupportedException();
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args) => throw new NotSupportedException();
+    public void BeginCapture() => throw new NotSupportedException();
+    public GpuGraph EndCapture() => throw new NotSupportedException();
+    public void LaunchGraph(GpuGraph graph) => throw new NotSupportedException();
+    public (long Free, long Total) MemoryInfo() => (0, 0);
+    public void Dispose() { }
+
+    private sealed class FakeEvent : GpuEvent
+    {
+        public double Ms { get; set; }
+        public override void Dispose() { }
+    }
+}
