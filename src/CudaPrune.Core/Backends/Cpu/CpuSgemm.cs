@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CudaPrune.Core.Backends.Cpu;
 
 /// <summary>
@@ -6,8 +7,8 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// <remarks>
 /// Loops, outermost first: NC columns of B (an L3-sized block), KC depth (packed B block; one B̃ panel,
 /// KC·NR floats = 16 KiB, sits in L1), MC rows of A (packed Ã block, MC·KC floats = 144 KiB, in L2),
-/// then NR-column and MR-row panels around the micro-kernel. Threads each take a contiguous slab of rows
-/// (or of columns, when C is wide) and run the whole nest on it with their own packing buffers.
+/// then NR-column and MR-row panels around the micro-kernel. Threads take contiguous slabs of rows
+/// (or of columns, when C is wide) at a time and run the whole nest on it with their own packing buffers.
 /// </remarks>
 internal static unsafe class CpuSgemm
 {
@@ -38,6 +39,7 @@ internal static unsafe class CpuSgemm
     }
 
     /// <summary>The loop nest over C[i0 : i0+mm, j0 : j0+nn] on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Serial(CpuGemmKernel kernel, bool transA, bool transB, int i0, int mm, int j0, int nn, int k,
         float alpha, float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc)
     {
@@ -68,6 +70,7 @@ internal static unsafe class CpuSgemm
     /// floats apart, B̃ panels <paramref name="bPanelStride"/> apart). Column panels outside, so one B̃ panel
     /// stays in L1 while every Ã panel passes over it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MacroKernel(CpuGemmKernel kernel, int mc, int nc, int kc, float* packA, long aPanelStride,
         float* packB, long bPanelStride, float* c, int ldc, float alpha, bool accumulate)
     {
