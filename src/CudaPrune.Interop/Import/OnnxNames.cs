@@ -6,7 +6,7 @@ namespace CudaPrune.Interop.Import;
 /// Layer names from what an ONNX file offers: state-dict names of initializers ("features.0.weight"),
 /// our own node names ("layer1.0.conv1"), or torch.onnx's scope paths ("/layer1/layer1.0/conv1/Conv").
 /// </summary>
-internal static partial class OnnxNames
+public static partial class OnnxNames
 {
     /// <summary>A dotted path of letters, digits and underscores, as our specs require.</summary>
     public static bool IsValid(string? name) => name is not null && ValidPath().IsMatch(name);

@@ -83,7 +83,7 @@ public class OnnxExportTests
     [Test]
     public void FoldingRemovesEveryBatchNormThatFollowsAConv()
     {
-        var weights = InteropModels.Weights("vgg16", Variant.LayerPruned);
+        var weights = InteropModels.Weights(InteropModels.TinyVgg(), seed: 2);
         var plain = OnnxExporter.Export(weights).Graph;
         var folded = OnnxExporter.Export(weights, new OnnxExportOptions { FoldBatchNorm = true }).Graph;
 
@@ -92,6 +92,17 @@ public class OnnxExportTests
         Assert.That(folded.Node.Count(n => n.OpType == "BatchNormalization"), Is.Zero);
         Assert.That(folded.Node.Where(n => n.OpType == "Conv").Select(n => n.Input.Count), Is.All.EqualTo(3), "each folded conv gets a bias");
         Assert.That(folded.Node, Has.Count.EqualTo(plain.Node.Count - batchNorms));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ConvBiasesAndAveragePoolingWithPaddingExportToo(bool foldBatchNorm)
+    {
+        var weights = InteropModels.Weights(InteropModels.TinyVgg(), seed: 2);
+        var images = Images(3);
+        var onnx = OnnxExporter.Export(weights, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm });
+
+        Assert.That(RelativeError(Run(onnx, images, 3), Ours(weights, images)), Is.LessThan(Tolerance));
     }
 
     [Test]
