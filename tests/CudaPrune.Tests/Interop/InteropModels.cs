@@ -1,10 +1,14 @@
+using CudaPrune.Core.Backends.Cpu;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Tensors;
 using CudaPrune.Interop;
+using CudaPrune.Pruning.Channels;
+using CudaPrune.Pruning.Layers;
+using CudaPrune.Pruning.Targets;
 
 namespace CudaPrune.Tests.Interop;
 
-/// <summary>The model variants the interop tests cover: each zoo model as built, channel-pruned and layer-pruned.</summary>
+/// <summary>The model variants the interop tests cover: each zoo model as built, channel-pruned and layer-pruned (by CudaPrune.Pruning).</summary>
 public enum Variant
 {
     Baseline,
@@ -15,22 +19,6 @@ public enum Variant
 /// <summary>Models with random weights and batch-norm statistics far from their initial 0/1, so folding and import have something to get wrong.</summary>
 public static class InteropModels
 {
-    /// <summary>
-    /// The spec of a variant. The pruned ones are written here as the pruner's output looks: fewer channels
-    /// (every prunable width cut, the tensors that meet them sliced to match) or whole layers/blocks removed.
-    /// </summary>
-    public static ModelSpec Spec(string name, Variant variant)
-    {
-        var spec = ModelZoo.Create(name);
-        return variant switch
-        {
-            Variant.Baseline => spec,
-            Variant.ChannelPruned => ChannelPruned(spec),
-            Variant.LayerPruned => LayerPruned(spec),
-            _ => throw new ArgumentOutOfRangeException(nameof(variant)),
-        };
-    }
-
     /// <summary>
     /// Seeded random tensors for every state-dict name of the spec: weights Kaiming-uniform (activations keep
     /// their scale through vgg16's depth), small biases, batch norms with statistics far from their initial 0/1.
@@ -72,62 +60,29 @@ public static class InteropModels
         new LinearSpec("classifier", 12 * 4 * 4, 10),
     ]);
 
-    /// <summary>A model's tensors under one name at a time, for tests that alter a few.</summary>
-    public static ModelWeights Weights(string name, Variant variant, int seed = 7) => Weights(Spec(name, variant), seed);
+    /// <summary>
+    /// A zoo model with seeded random tensors, pruned by the pruning engine for the pruned variants:
+    /// half its prunable channels by L1 norm (the tensors become smaller), or 40% of its removable
+    /// layers (ResNet blocks, VGG/simple convs) by L1 norm.
+    /// </summary>
+    public static ModelWeights Weights(string name, Variant variant, int seed = 7)
+    {
+        var baseline = Weights(ModelZoo.Create(name), seed);
+        if (variant == Variant.Baseline) return baseline;
+        using var cpu = new CpuBackend();
+        using var model = baseline.Build(cpu);
+        model.Eval();
+        var result = variant == Variant.ChannelPruned
+            ? ChannelPruner.Prune(model, new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), DisposeSource = false })
+            : LayerPruner.Prune(model, new LayerPruneOptions { Target = PruneTarget.Ratio(0.4), DisposeSource = false });
+        using var pruned = result.Model;
+        return ModelWeights.FromModel(pruned);
+    }
 
     private static bool IsBatchNorm(ModelSpec spec, string tensor)
     {
         string layer = tensor[..tensor.LastIndexOf('.')];
         return spec.Layers.Any(l => l is BatchNormSpec b && b.Name == layer
             || l is BasicBlockSpec block && block.Parts.OfType<BatchNormSpec>().Any(p => p.Name == layer));
-    }
-
-    private static ModelSpec ChannelPruned(ModelSpec spec)
-    {
-        int Cut(int channels) => channels * 5 / 8;
-        var layers = new List<LayerSpec>();
-        int channels = spec.InputChannels;
-        // In a ResNet the stem's width is the first stage's, tied to its residual sums: only the blocks' inner widths shrink.
-        bool residual = spec.Layers.Any(l => l is BasicBlockSpec);
-        foreach (var layer in spec.Layers)
-        {
-            switch (layer)
-            {
-                case ConvSpec c when !residual:
-                    layers.Add(c with { InChannels = channels, OutChannels = Cut(c.OutChannels) });
-                    channels = Cut(c.OutChannels);
-                    break;
-                case BatchNormSpec b when !residual:
-                    layers.Add(b with { Channels = channels });
-                    break;
-                case BasicBlockSpec b:
-                    // The residual branch's inner width only: the stage widths stay tied to the residual sums.
-                    layers.Add(b with { MidChannels = Cut(b.MidChannels) });
-                    break;
-                case LinearSpec l:
-                    var input = layers.Aggregate(spec.InputShape, (shape, previous) => previous.OutputShape(shape));
-                    layers.Add(l with { InFeatures = checked((int)input.Count) });
-                    break;
-                default:
-                    layers.Add(layer);
-                    break;
-            }
-        }
-        return spec with { Name = spec.Name + "-channel-pruned", Layers = layers };
-    }
-
-    private static ModelSpec LayerPruned(ModelSpec spec)
-    {
-        string[] removed = spec.Name switch
-        {
-            "simplecnn" => ["conv2", "relu2"],
-            "vgg16" => ["features.3", "features.4", "features.5", "features.17", "features.18", "features.19", "features.37", "features.38", "features.39"],
-            "resnet20" => ["layer1.2", "layer2.2", "layer3.1"],
-            _ => throw new ArgumentException($"no layer-pruned variant of {spec.Name}"),
-        };
-        var pruned = spec.RemoveLayers(removed);
-        // Without conv2, simplecnn's classifier sees 64 channels.
-        if (spec.Name == "simplecnn") pruned = pruned.ReplaceLayer("fc", new LinearSpec("fc", 64 * 8 * 8, 10));
-        return pruned with { Name = spec.Name + "-layer-pruned" };
     }
 }

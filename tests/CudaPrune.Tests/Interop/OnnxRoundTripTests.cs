@@ -9,13 +9,11 @@ namespace CudaPrune.Tests.Interop;
 /// <summary>export → import → export gives the same file; an imported model computes what the original did.</summary>
 public class OnnxRoundTripTests
 {
+    // vgg16 is left to the ONNX Runtime tests: its 15M parameters would add seconds and no new layer kind.
     private static IEnumerable<TestCaseData> Cases() =>
-    [
-        .. from model in new[] { "simplecnn", "resnet20" }
-           from variant in Enum.GetValues<Variant>()
-           select new TestCaseData(model, variant),
-        new TestCaseData("vgg16", Variant.ChannelPruned),
-    ];
+        from model in new[] { "simplecnn", "resnet20" }
+        from variant in Enum.GetValues<Variant>()
+        select new TestCaseData(model, variant);
 
     [TestCaseSource(nameof(Cases))]
     public void AnExportedModelImportsToTheSameSpecTensorsAndLogits(string name, Variant variant)
