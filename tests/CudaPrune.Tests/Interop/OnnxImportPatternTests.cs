@@ -139,4 +139,19 @@ public class OnnxImportPatternTests
         Assert.That(imported.Spec.Layers[3], Is.EqualTo(new BasicBlockSpec("block1", 4, 4, 4)));
         Assert.That(RelativeError(Ours(imported, images), Run(onnx, images, 2)), Is.LessThan(Tolerance));
     }
+
+    [Test]
+    public void NamesThatBreakOurContainerRulesAreAllMadeUp()
+    {
+        // "/blk/Conv" names the layer "blk", "/blk/act/Relu" the layer "blk.act": "blk" would be a layer and a container.
+        var g = new TestGraph(seed: 17);
+        var x = g.Relu(g.Conv(g.Input(), "/blk/Conv", 3, 2, 3, 2, 1, bias: true), "/blk/act/Relu");
+        x = g.Node("Flatten", "/Flatten", [x], Int("axis", 1));
+        var onnx = g.Build(g.Node("Gemm", "/fc/Gemm", [x, g.Weights([10, 2 * 16 * 16], -0.1f, 0.2f), g.Weights([10], 0, 0.1f)], Int("transB", 1)), 10);
+
+        var imported = OnnxImporter.Import(onnx).Model;
+
+        Assert.That(imported.Spec.Layers.Select(l => l.Name), Is.EqualTo(new[] { "conv1", "relu1", "flatten1", "fc1" }));
+        Assert.That(imported.Tensors.Keys, Is.EquivalentTo(new[] { "conv1.weight", "conv1.bias", "fc1.weight", "fc1.bias" }));
+    }
 }
