@@ -11,22 +11,20 @@ paths, so the file loads as a plain state_dict. Then it
      batch 1 and 256, with TF32 off (our kernels' arithmetic) and on (PyTorch's default for cuDNN
      convolutions): the yardstick our own `bench` numbers are set against.
 
-Needs only torch (numpy is not used): the safetensors reader is a few lines below.
+Needs only torch (numpy is not used): the safetensors reader is a few lines below. torch is imported
+when the subcommand runs, so pytorch_reference.py --help works without it.
 """
 
 import argparse
 import datetime
+import functools
 import json
 import platform
 import shutil
 import statistics
 import struct
 import subprocess
-import sys
 import time
-
-import torch
-from torch import nn
 
 SPEC_KEY = "cudaprune.spec"
 BN_EPS = 1e-5  # BatchNorm2d.DefaultEps: every batch norm of ours uses it
@@ -36,6 +34,7 @@ BN_EPS = 1e-5  # BatchNorm2d.DefaultEps: every batch norm of ours uses it
 
 def read_safetensors(path):
     """(tensors by name, metadata dict) of a safetensors file whose tensors are all F32."""
+    torch = torch_modules()[0]
     with open(path, "rb") as f:
         (header_len,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(header_len))
@@ -53,33 +52,41 @@ def read_safetensors(path):
 
 # ----------------------------------------------------------------------------- models
 
-class BasicBlock(nn.Module):
-    """relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)); shortcut = identity or conv1x1 + BN ("shortcut.0/1")."""
+@functools.lru_cache(maxsize=None)
+def torch_modules():
+    """torch, nn and our two module types that PyTorch lacks, imported on first use."""
+    import torch
+    from torch import nn
 
-    def __init__(self, in_channels, mid_channels, out_channels, stride, projection):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, mid_channels, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(mid_channels, eps=BN_EPS)
-        self.conv2 = nn.Conv2d(mid_channels, out_channels, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(out_channels, eps=BN_EPS)
-        self.shortcut = nn.Sequential(
-            nn.Conv2d(in_channels, out_channels, 1, stride, 0, bias=False),
-            nn.BatchNorm2d(out_channels, eps=BN_EPS)) if projection else nn.Identity()
+    class BasicBlock(nn.Module):
+        """relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)); shortcut = identity or conv1x1 + BN ("shortcut.0/1")."""
 
-    def forward(self, x):
-        y = torch.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return torch.relu(y + self.shortcut(x))
+        def __init__(self, in_channels, mid_channels, out_channels, stride, projection):
+            super().__init__()
+            self.conv1 = nn.Conv2d(in_channels, mid_channels, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(mid_channels, eps=BN_EPS)
+            self.conv2 = nn.Conv2d(mid_channels, out_channels, 3, 1, 1, bias=False)
+            self.bn2 = nn.BatchNorm2d(out_channels, eps=BN_EPS)
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(in_channels, out_channels, 1, stride, 0, bias=False),
+                nn.BatchNorm2d(out_channels, eps=BN_EPS)) if projection else nn.Identity()
 
+        def forward(self, x):
+            y = torch.relu(self.bn1(self.conv1(x)))
+            y = self.bn2(self.conv2(y))
+            return torch.relu(y + self.shortcut(x))
 
-class GlobalAvgPool(nn.Module):
-    """Mean over each channel's plane: [N,C,H,W] -> [N,C] (ours outputs a flat vector)."""
+    class GlobalAvgPool(nn.Module):
+        """Mean over each channel's plane: [N,C,H,W] -> [N,C] (ours outputs a flat vector)."""
 
-    def forward(self, x):
-        return x.mean(dim=(2, 3))
+        def forward(self, x):
+            return x.mean(dim=(2, 3))
+
+    return torch, nn, BasicBlock, GlobalAvgPool
 
 
 def make_layer(layer):
+    _, nn, BasicBlock, GlobalAvgPool = torch_modules()
     kind = layer["type"]
     if kind == "conv":
         return nn.Conv2d(layer["inChannels"], layer["outChannels"], layer["kernel"], layer["stride"], layer["padding"], bias=layer["bias"])
@@ -104,6 +111,7 @@ def make_layer(layer):
 
 def build_model(spec):
     """The spec's layers in order; a dotted name ("features.3") nests the layer in Sequential containers, as ours does."""
+    _, nn, _, _ = torch_modules()
     root = nn.Sequential()
     for layer in spec["layers"]:
         *containers, leaf = layer["name"].split(".")
@@ -133,12 +141,14 @@ def load_checkpoint(path, device):
 # ----------------------------------------------------------------------------- check and timing
 
 def set_tf32(enabled):
+    torch = torch_modules()[0]
     torch.backends.cuda.matmul.allow_tf32 = enabled
     torch.backends.cudnn.allow_tf32 = enabled
 
 
 def check_logits(model, logits_path, device, tolerance):
     """max |torch - ours| / max |ours| over the logits file's images (TF32 off: float32 like ours)."""
+    torch = torch_modules()[0]
     tensors, metadata = read_safetensors(logits_path)
     images, ours = tensors["images"], tensors["logits"]
     set_tf32(False)
@@ -154,6 +164,7 @@ def check_logits(model, logits_path, device, tolerance):
 
 def time_eager(model, x, warmup, repeats):
     """Median milliseconds of one forward (CUDA events around each; wall clock on the CPU)."""
+    torch = torch_modules()[0]
     with torch.no_grad():
         for _ in range(warmup):
             model(x)
@@ -175,6 +186,7 @@ def time_eager(model, x, warmup, repeats):
 
 def time_graph(model, x, warmup, repeats):
     """Median milliseconds of one replay of a CUDA graph captured around the forward (launch overhead gone)."""
+    torch = torch_modules()[0]
     static_x = x.clone()
     with torch.no_grad():
         side = torch.cuda.Stream()
@@ -200,6 +212,7 @@ def time_graph(model, x, warmup, repeats):
 
 
 def environment(device):
+    torch = torch_modules()[0]
     env = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "host": platform.node(),
            "torch": torch.__version__, "device": str(device)}
     if device.type == "cuda":
@@ -217,6 +230,7 @@ def environment(device):
 # ----------------------------------------------------------------------------- command
 
 def run(args):
+    torch = torch_modules()[0]
     device = torch.device(args.device if args.device != "auto" else ("cuda" if torch.cuda.is_available() else "cpu"))
     torch.backends.cudnn.benchmark = True
     logits_files = args.logits or []
@@ -255,7 +269,8 @@ def run(args):
         with open(args.out, "w") as f:
             json.dump(report, f, indent=2)
         print(f"\nwrote {args.out}")
-    return 1 if failed else 0
+    if failed:
+        raise SystemExit("logits mismatch: see the check lines above")
 
 
 def add_parser(subparsers):
@@ -270,7 +285,7 @@ def add_parser(subparsers):
     p.add_argument("--tolerance", type=float, default=1e-4, help="largest max|torch - ours| / max|ours| that passes (default 1e-4)")
     p.add_argument("--no-timing", action="store_true", help="only the logits check")
     p.add_argument("--out", help="write the results as JSON (e.g. bench/results/pytorch-models-h100.json)")
-    p.set_defaults(func=run)
+    p.set_defaults(run=run)
     return p
 
 
@@ -278,4 +293,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="CudaPrune's PyTorch reference (models subcommand only)")
     add_parser(parser.add_subparsers(dest="command", required=True))
     arguments = parser.parse_args()
-    sys.exit(arguments.func(arguments))
+    arguments.run(arguments)
