@@ -39,9 +39,8 @@ public sealed partial class CudaBackend
             return;
         }
         // M = C, N = N·H·W, K = OC·K·K
-        long pixels = (long)g.N * g.H * g.W;
-        var tile = ConvTileOverride ?? ConvKernels.ChooseTile(g.C, pixels, Multiprocessors, fillDevice: true);
-        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), TileGrid(tile, g.C, pixels), tile.Threads, 0, ref args, flops, bytes);
+        var tile = ConvTileFor(op, g);
+        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), TileGrid(tile, g.C, (long)g.N * g.H * g.W), tile.Threads, 0, ref args, flops, bytes);
     }
 
     public void Conv2dBackwardWeight(Tensor dy, Tensor x, Tensor dw, Tensor? db, Conv2dGeometry g)
@@ -69,9 +68,8 @@ public sealed partial class CudaBackend
             return;
         }
         // M = OC, N = N·OH·OW, K = C·K·K
-        long pixels = (long)g.N * g.OH * g.OW;
-        var tile = ConvTileOverride ?? ConvKernels.ChooseTile(g.OC, pixels, Multiprocessors, fillDevice: true);
-        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), TileGrid(tile, g.OC, pixels), tile.Threads, 0, ref args, flops, bytes);
+        var tile = ConvTileFor(op, g);
+        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), TileGrid(tile, g.OC, (long)g.N * g.OH * g.OW), tile.Threads, 0, ref args, flops, bytes);
     }
 
     /// <summary>dw += dy · im2col(x)ᵀ; version 2 splits the N·OH·OW reduction and, with more than one split, sums the partials in a second pass.</summary>
@@ -89,9 +87,8 @@ public sealed partial class CudaBackend
         }
         // M = OC, N = C·K·K, K = N·OH·OW: the tile fits the channels, the reduction splits fill the device.
         long taps = (long)g.C * g.K * g.K;
-        var tile = ConvTileOverride ?? ConvKernels.ChooseTile(g.OC, taps, Multiprocessors, fillDevice: false);
-        int requested = ConvWeightSplitsOverride ?? ConvKernels.ChooseWeightSplits(ConvKernels.Blocks(tile, g.OC, taps), reduction, Multiprocessors);
-        var (chunk, splits) = ConvKernels.SplitReduction(reduction, requested);
+        var tile = ConvTileFor(op, g);
+        var (chunk, splits) = ConvKernels.SplitReduction(reduction, ConvWeightSplitsFor(g));
         using var parts = splits > 1 ? Empty([splits, (int)weights]) : null; // freed to the cache: reused only by later work on the stream
 
         var args = new KernelArgs();
@@ -108,6 +105,26 @@ public sealed partial class CudaBackend
         int threads2 = ConvKernels.NaiveBlockSize;
         Launch(Kernel(ConvKernels.Module, ConvKernels.WeightReduceKernel), GridStrideBlockCount(weights, threads2), threads2, 0, ref reduce,
             (double)splits * weights, 4.0 * (splits + 2) * weights);
+    }
+
+    /// <summary>
+    /// The tile version 2 of <paramref name="op"/> runs at <paramref name="g"/>: <see cref="ConvTileOverride"/>,
+    /// else the smallest covering the GEMM's M (OC, or C for backward data), shrunk to fill the SMs except
+    /// for the weight gradient, whose reduction splits fill them.
+    /// </summary>
+    public ConvTile ConvTileFor(string op, Conv2dGeometry g) => ConvTileOverride ?? op switch
+    {
+        ConvKernels.BackwardData => ConvKernels.ChooseTile(g.C, (long)g.N * g.H * g.W, Multiprocessors, fillDevice: true),
+        ConvKernels.BackwardWeight => ConvKernels.ChooseTile(g.OC, (long)g.C * g.K * g.K, Multiprocessors, fillDevice: false),
+        _ => ConvKernels.ChooseTile(g.OC, (long)g.N * g.OH * g.OW, Multiprocessors, fillDevice: true),
+    };
+
+    /// <summary>The reduction splits version 2 of the weight gradient asks for at <paramref name="g"/> (before rounding to whole k steps).</summary>
+    public int ConvWeightSplitsFor(Conv2dGeometry g)
+    {
+        long taps = (long)g.C * g.K * g.K;
+        return ConvWeightSplitsOverride ?? ConvKernels.ChooseWeightSplits(
+            ConvKernels.Blocks(ConvTileFor(ConvKernels.BackwardWeight, g), g.OC, taps), (long)g.N * g.OH * g.OW, Multiprocessors);
     }
 
     private int ConvVersion(string op)
