@@ -9,7 +9,7 @@ public class OnnxImportException(string message, string? nodeName = null) : Exce
     public string? NodeName { get; } = nodeName;
 }
 
-/// <summary>One node whose operator the importer does not know.</summary>
+/// <summary>One node whose operator the importer does not know; <c>NodeName</c> is "#i" (its position in the graph) for a node without a name.</summary>
 public sealed record UnsupportedNode(string OpType, string Domain, string NodeName)
 {
     public override string ToString() => $"{(Domain.Length > 0 ? Domain + "." : "")}{OpType} (node '{NodeName}')";

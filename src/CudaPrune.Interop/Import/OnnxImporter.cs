@@ -23,8 +23,9 @@ public static class OnnxImporter
     public static OnnxImportResult Import(ModelProto model, string? modelName = null)
     {
         var graph = model.Graph ?? throw new OnnxImportException("the model has no graph");
-        var unsupported = graph.Node.Where(n => !OnnxOps.IsSupported(n.OpType, n.Domain))
-            .Select(n => new UnsupportedNode(n.OpType, OnnxOps.IsDefaultDomain(n.Domain) ? "" : n.Domain, n.Name)).ToList();
+        var unsupported = graph.Node.Select((n, i) => (Node: n, Label: n.Name.Length > 0 ? n.Name : $"#{i}"))
+            .Where(p => !OnnxOps.IsSupported(p.Node.OpType, p.Node.Domain))
+            .Select(p => new UnsupportedNode(p.Node.OpType, OnnxOps.IsDefaultDomain(p.Node.Domain) ? "" : p.Node.Domain, p.Label)).ToList();
         if (unsupported.Count > 0) throw new UnsupportedOnnxOpsException(unsupported);
 
         var walk = new GraphWalk(graph);

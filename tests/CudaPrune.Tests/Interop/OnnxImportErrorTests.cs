@@ -77,11 +77,18 @@ public class OnnxImportErrorTests
         extra.Input.Add("input");
         extra.Output.Add("unused");
         model.Graph.Node.Add(extra);
+        var unnamed = new NodeProto { OpType = "Tanh" };
+        unnamed.Input.Add("input");
+        unnamed.Output.Add("unused2");
+        model.Graph.Node.Add(unnamed);
 
         var e = Assert.Throws<UnsupportedOnnxOpsException>(() => OnnxImporter.Import(model))!;
 
-        Assert.That(e.Nodes.Select(n => n.ToString()), Is.EqualTo(new[] { "Sigmoid (node '/act/Sigmoid')", "com.microsoft.FusedConv (node 'fused_1')" }));
-        Assert.That(e.Message, Does.Contain("unsupported ONNX operators: FusedConv, Sigmoid").And.Contain("/act/Sigmoid").And.Contain("Supported: Conv"));
+        Assert.That(e.Nodes.Select(n => n.ToString()), Is.EqualTo(new[]
+        {
+            "Sigmoid (node '/act/Sigmoid')", "com.microsoft.FusedConv (node 'fused_1')", $"Tanh (node '#{model.Graph.Node.Count - 1}')",
+        }));
+        Assert.That(e.Message, Does.Contain("unsupported ONNX operators: FusedConv, Sigmoid, Tanh").And.Contain("/act/Sigmoid").And.Contain("Supported: Conv"));
     }
 
     [TestCase("Conv", "group")]
