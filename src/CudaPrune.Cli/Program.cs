@@ -15,6 +15,10 @@ public static class Program
             "CudaPrune: a CNN engine with hand-written CUDA kernels for studying channel and layer pruning, kernel by kernel.");
         // One line per command; each lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PruneCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         return root;

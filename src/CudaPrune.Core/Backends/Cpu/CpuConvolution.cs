@@ -5,17 +5,19 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// Shapes: x[N,C,H,W], w[OC,C,K,K] = [OC, CKK], y[N,OC,OH,OW] = N × [OC, P]; CKK = C·K·K, P = OH·OW.
 /// </summary>
 /// <remarks>
-/// forward:         y_n[OC,P] = w[OC,CKK] · col_n[CKK,P]  (w packed once into Ã panels; col_n written straight into B̃ panels)
+/// forward:         y_n[OC,P] = w[OC,CKK] · col_n[CKK,P]  (w packed once into Ã panels; col_n written straight into B̃ panels, a few at a time)
 /// backward-data:   stride 1: the forward of dy with the flipped, transposed kernel w'[C, OC·K·K] and padding K-1-pad, accumulated into dx;
 ///                  other strides: dcol[CKK,P] = wᵀ[CKK,OC] · dy_n[OC,P], then dx_n += col2im(dcol)
 /// backward-weight: dw[OC,CKK] += dy_n[OC,P] · col_nᵀ[P,CKK]  (dot-product kernel: both operands are contiguous along P),
-///                  one partial sum per thread, added in thread order so results do not depend on timing.
+///                  small images grouped side by side so the dot products run long; one partial sum per chunk of images,
+///                  added in chunk order so results do not depend on timing.
 /// </remarks>
 internal static unsafe class CpuConvolution
 {
     private const int MR = CpuGemmKernel.MR;
     private const int KC = 256;          // depth block of the forward and backward-data GEMMs
     private const int PixelBlock = 512;  // pixels per block in the weight gradient: keeps the column rows in L2
+    private const int ColumnBlockFloats = 1 << 16; // im2col panels filled at a time in the forward: 256 KiB, half of L2
     private const long MinFlopsPerThread = 1 << 20;
 
     public static void Forward(CpuGemmKernel kernel, int threads, float[] x, float[] w, float[]? b, float[] y, Conv2dGeometry g)
@@ -34,14 +36,14 @@ internal static unsafe class CpuConvolution
         Conv2dGeometry g, bool accumulate)
     {
         int OC = g.OC, CKK = g.C * g.K * g.K, P = g.OH * g.OW, nr = kernel.NR;
-        int panels = (P + nr - 1) / nr;
         long xStride = (long)g.C * g.H * g.W, yStride = (long)OC * P;
         var runs = new CpuIm2Col.Runs(g, nr);
+        int panelsPerBlock = Math.Clamp(ColumnBlockFloats / (nr * CKK), 1, runs.Panels);
         nint xs = (nint)x, ys = (nint)y, bs = (nint)bias, ws = (nint)wPanels;
         int t = CpuParallel.ThreadsFor(g.Flops, threads, MinFlopsPerThread);
         CpuParallel.For(t, g.N, (n0, n1) =>
         {
-            float* cols = CpuScratch.Get(ScratchSlot.ConvColumns, (long)panels * nr * CKK);
+            float* cols = CpuScratch.Get(ScratchSlot.ConvColumns, (long)panelsPerBlock * nr * CKK);
             float* padded = CpuScratch.Get(ScratchSlot.ConvPaddedInput, CpuIm2Col.PaddedSize(g));
             for (int n = n0; n < n1; n++)
             {
@@ -53,10 +55,16 @@ internal static unsafe class CpuConvolution
                         if (accumulate) CpuVector.Shift(plane, ((float*)bs)[oc]);
                         else plane.Fill(((float*)bs)[oc]);
                     }
-                CpuIm2Col.Im2Col((float*)xs + n * xStride, g, runs, cols, padded);
-                for (int k0 = 0; k0 < CKK; k0 += KC)
-                    CpuSgemm.MacroKernel(kernel, OC, P, Math.Min(KC, CKK - k0), (float*)ws + k0 * MR, (long)MR * CKK,
-                        cols + (long)k0 * nr, (long)nr * CKK, yn, P, 1f, accumulate: accumulate || bs != 0 || k0 > 0);
+                float* src = CpuIm2Col.PaddedImage((float*)xs + n * xStride, g, padded);
+                for (int panel0 = 0; panel0 < runs.Panels; panel0 += panelsPerBlock)
+                {
+                    int panel1 = Math.Min(runs.Panels, panel0 + panelsPerBlock);
+                    int p0 = panel0 * nr, pixels = Math.Min(P, panel1 * nr) - p0;
+                    CpuIm2Col.Im2Col(src, g, runs, panel0, panel1, cols, nr);
+                    for (int k0 = 0; k0 < CKK; k0 += KC)
+                        CpuSgemm.MacroKernel(kernel, OC, pixels, Math.Min(KC, CKK - k0), (float*)ws + k0 * MR, (long)MR * CKK,
+                            cols + (long)k0 * nr, (long)nr * CKK, yn + p0, P, 1f, accumulate: accumulate || bs != 0 || k0 > 0);
+                }
             }
         });
     }
@@ -120,7 +128,10 @@ internal static unsafe class CpuConvolution
         long xStride = (long)g.C * g.H * g.W, yStride = (long)OC * P;
         int t = CpuParallel.ThreadsFor(g.Flops, threads, MinFlopsPerThread);
         int chunks = CpuParallel.Chunks(t, g.N);
-        long partSize = (long)OC * CKK + OC; // one thread's dw, then its db
+        // Small images are grouped side by side so each dot product runs over at least a pixel block.
+        int group = Math.Clamp(PixelBlock / P, 1, Math.Max(1, g.N / chunks));
+        long L = (long)group * P;
+        long partSize = (long)OC * CKK + OC; // one chunk's dw, then its db
         var runs = new CpuIm2Col.Runs(g, P);
         fixed (float* pdy = dy, px = x, pdw = dw, pdb = db)
         {
@@ -132,23 +143,39 @@ internal static unsafe class CpuConvolution
             {
                 float* dwPart = (float*)ps + chunk * partSize;
                 float* dbPart = dwPart + (long)OC * CKK;
-                float* col = CpuScratch.Get(ScratchSlot.ConvColumns, (long)CKK * P);
+                float* col = CpuScratch.Get(ScratchSlot.ConvColumns, CKK * L);
+                float* dyGroup = CpuScratch.Get(ScratchSlot.ConvOutputPanels, OC * L);
                 float* padded = CpuScratch.Get(ScratchSlot.ConvPaddedInput, CpuIm2Col.PaddedSize(g));
-                for (int n = n0; n < n1; n++)
+                for (int n = n0; n < n1; n += group)
                 {
+                    // col[CKK, images·P] and dy[OC, images·P] for this group, image j at column j·P.
+                    int images = Math.Min(group, n1 - n);
+                    int len = images * P;
                     float* dyn = (float*)dys + n * yStride;
-                    CpuIm2Col.Im2Col((float*)xs + n * xStride, g, runs, col, padded);
-                    for (int p0 = 0; p0 < P; p0 += PixelBlock)
+                    float* a = dyn;
+                    long lda = P;
+                    if (images > 1)
                     {
-                        int len = Math.Min(PixelBlock, P - p0);
-                        for (int j = 0; j < CKK; j += CpuDotKernel.RowsB)
+                        for (int oc = 0; oc < OC; oc++)
+                        for (int j = 0; j < images; j++)
+                            new ReadOnlySpan<float>(dyn + j * yStride + (long)oc * P, P).CopyTo(new Span<float>(dyGroup + oc * L + (long)j * P, P));
+                        a = dyGroup;
+                        lda = L;
+                    }
+                    for (int j = 0; j < images; j++)
+                        CpuIm2Col.Im2Col(CpuIm2Col.PaddedImage((float*)xs + (n + j) * xStride, g, padded), g, runs, 0, 1, col + (long)j * P, L);
+                    for (int p0 = 0; p0 < len; p0 += PixelBlock)
+                    {
+                        int block = Math.Min(PixelBlock, len - p0);
+                        for (int jb = 0; jb < CKK; jb += CpuDotKernel.RowsB)
                         for (int i = 0; i < OC; i += CpuDotKernel.RowsA)
-                            CpuDotKernel.Run(dyn + (long)i * P + p0, P, Math.Min(CpuDotKernel.RowsA, OC - i),
-                                col + (long)j * P + p0, P, Math.Min(CpuDotKernel.RowsB, CKK - j), len,
-                                dwPart + (long)i * CKK + j, CKK);
+                            CpuDotKernel.Run(a + i * lda + p0, (int)lda, Math.Min(CpuDotKernel.RowsA, OC - i),
+                                col + jb * L + p0, (int)L, Math.Min(CpuDotKernel.RowsB, CKK - jb), block,
+                                dwPart + (long)i * CKK + jb, CKK);
                     }
                     if (withBias)
-                        for (int oc = 0; oc < OC; oc++) dbPart[oc] += (float)CpuVector.Total(new ReadOnlySpan<float>(dyn + (long)oc * P, P));
+                        for (int oc = 0; oc < OC; oc++)
+                            dbPart[oc] += (float)CpuVector.Total(new ReadOnlySpan<float>(a + oc * lda, len));
                 }
             });
             var dwSpan = new Span<float>(pdw, dw.Length);

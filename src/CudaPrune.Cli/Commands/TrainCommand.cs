@@ -1,0 +1,46 @@
+using System.CommandLine;
+using CudaPrune.Cli.Options;
+using CudaPrune.Cli.Runs;
+using CudaPrune.Core.Data;
+using CudaPrune.Core.Models;
+using CudaPrune.Core.Training;
+
+namespace CudaPrune.Cli.Commands;
+
+/// <summary><c>cudaprune train</c>: trains a zoo model on CIFAR-10 and writes runs/NAME.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model")
+        {
+            Description = $"Architecture: {string.Join(", ", ModelZoo.Names)}.",
+            Required = true,
+        };
+        var output = new Option<string>("--out") { Description = "Run folder to write (metrics.csv, metrics.json, model.safetensors), e.g. runs/resnet20.", Required = true };
+        var device = DeviceOption.Create();
+        var data = new DataOptions();
+        var training = new TrainingOptionSet(defaultEpochs: 30, defaultLearningRate: 0.1f);
+        var cmd = new Command("train", "Train a model on CIFAR-10 from scratch with SGD, evaluating on the test split after each epoch.") { model, output, device };
+        training.AddTo(cmd);
+        data.AddTo(cmd);
+        cmd.SetAction(r => CommandRunner.Run(() =>
+        {
+            var options = training.Bind(r);
+            var spec = ModelZoo.Create(r.GetValue(model)!);
+            var run = new RunDirectory(r.GetValue(output)!);
+            var source = DataOptions.Locate(r.GetValue(data.Data));
+            var train = DataOptions.ReadTrain(source, r.GetValue(data.TrainSubset), options.Seed);
+            var test = DataOptions.Read(source, CifarSplit.Test);
+            using var backend = DeviceOption.Open(r.GetValue(device)!);
+            using var net = ModelBuilder.Build(spec, backend, options.Seed);
+            TrainingRun.Execute(net, options, train, test, run, new Dictionary<string, object?>
+            {
+                ["started_from"] = "scratch",
+                ["data"] = DataOptions.Label(source),
+            });
+            return 0;
+        }));
+        return cmd;
+    }
+}
