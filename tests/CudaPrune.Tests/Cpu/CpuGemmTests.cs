@@ -22,9 +22,9 @@ public class CpuGemmTests
     {
         var fast = new CpuBackend();
         var random = new Random(1);
-        int[] ms = [1, 2, 5, 6, 7, 13, 35, 70];
+        int[] ms = [1, 5, 6, 7, 13, 70];
         int[] ns = [1, 3, 15, 16, 17, 33, 70];
-        int[] ks = [1, 7, 64, 70];
+        int[] ks = [1, 7, 70];
         foreach (int m in ms)
         foreach (int n in ns)
         foreach (int k in ks)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace CudaPrune.Core.Backends.Cpu;
@@ -12,28 +13,12 @@ internal static class CpuElementwise
         CpuParallel.ForAligned(CpuParallel.ThreadsFor(count, threads, MinPerThread), count, Grain, body);
 
     /// <summary>y = x where x &gt; 0, else 0.</summary>
-    public static void ReluForward(int threads, float[] x, float[] y, int count) => For(threads, count, (i0, i1) =>
-    {
-        int i = i0;
-        for (; i <= i1 - Vector256<float>.Count; i += Vector256<float>.Count)
-        {
-            var v = Vector256.Create(x.AsSpan(i));
-            (v & Vector256.GreaterThan(v, Vector256<float>.Zero)).CopyTo(y.AsSpan(i));
-        }
-        for (; i < i1; i++) y[i] = x[i] > 0f ? x[i] : 0f;
-    });
+    public static void ReluForward(int threads, float[] x, float[] y, int count) =>
+        For(threads, count, (i0, i1) => ReluForward(x.AsSpan(i0, i1 - i0), y.AsSpan(i0, i1 - i0)));
 
     /// <summary>dx += dy where y &gt; 0.</summary>
-    public static void ReluBackward(int threads, float[] dy, float[] y, float[] dx, int count) => For(threads, count, (i0, i1) =>
-    {
-        int i = i0;
-        for (; i <= i1 - Vector256<float>.Count; i += Vector256<float>.Count)
-        {
-            var pass = Vector256.GreaterThan(Vector256.Create(y.AsSpan(i)), Vector256<float>.Zero);
-            (Vector256.Create(dx.AsSpan(i)) + (Vector256.Create(dy.AsSpan(i)) & pass)).CopyTo(dx.AsSpan(i));
-        }
-        for (; i < i1; i++) if (y[i] > 0f) dx[i] += dy[i];
-    });
+    public static void ReluBackward(int threads, float[] dy, float[] y, float[] dx, int count) =>
+        For(threads, count, (i0, i1) => ReluBackward(dy.AsSpan(i0, i1 - i0), y.AsSpan(i0, i1 - i0), dx.AsSpan(i0, i1 - i0)));
 
     /// <summary>y = a + b.</summary>
     public static void Add(int threads, float[] a, float[] b, float[] y, int count) => For(threads, count, (i0, i1) =>
@@ -51,17 +36,45 @@ internal static class CpuElementwise
         CpuVector.Scale(t.AsSpan(i0, i1 - i0), alpha));
 
     /// <summary>grad += lambda · sign(param).</summary>
-    public static void AddL1Subgradient(int threads, float[] grad, float[] param, float lambda, int count) => For(threads, count, (i0, i1) =>
+    public static void AddL1Subgradient(int threads, float[] grad, float[] param, float lambda, int count) =>
+        For(threads, count, (i0, i1) => AddL1Subgradient(grad.AsSpan(i0, i1 - i0), param.AsSpan(i0, i1 - i0), lambda));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluForward(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = 0;
+        for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var v = Vector256.Create(x[i..]);
+            (v & Vector256.GreaterThan(v, Vector256<float>.Zero)).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx)
+    {
+        int i = 0;
+        for (; i <= dx.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var pass = Vector256.GreaterThan(Vector256.Create(y[i..]), Vector256<float>.Zero);
+            (Vector256.Create(dx[i..]) + (Vector256.Create(dy[i..]) & pass)).CopyTo(dx[i..]);
+        }
+        for (; i < dx.Length; i++) if (y[i] > 0f) dx[i] += dy[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddL1Subgradient(Span<float> grad, ReadOnlySpan<float> param, float lambda)
     {
         var one = Vector256.Create(1f);
         var vl = Vector256.Create(lambda);
-        int i = i0;
-        for (; i <= i1 - Vector256<float>.Count; i += Vector256<float>.Count)
+        int i = 0;
+        for (; i <= grad.Length - Vector256<float>.Count; i += Vector256<float>.Count)
         {
-            var p = Vector256.Create(param.AsSpan(i));
+            var p = Vector256.Create(param[i..]);
             var sign = (Vector256.GreaterThan(p, Vector256<float>.Zero) & one) - (Vector256.LessThan(p, Vector256<float>.Zero) & one);
-            Vector256.FusedMultiplyAdd(sign, vl, Vector256.Create(grad.AsSpan(i))).CopyTo(grad.AsSpan(i));
+            Vector256.FusedMultiplyAdd(sign, vl, Vector256.Create(grad[i..])).CopyTo(grad[i..]);
         }
-        for (; i < i1; i++) grad[i] += lambda * CpuReference.Sign(param[i]);
-    });
+        for (; i < grad.Length; i++) grad[i] += lambda * CpuReference.Sign(param[i]);
+    }
 }

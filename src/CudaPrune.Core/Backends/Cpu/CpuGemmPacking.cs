@@ -14,6 +14,7 @@ internal static unsafe class CpuGemmPacking
     /// Packs op(A)[i0 : i0+mc, k0 : k0+kc] into ⌈mc/MR⌉ panels of MR·kc floats:
     /// dst[(i / MR)·MR·kc + k·MR + i % MR] = op(A)[i0 + i, k0 + k]. A is [M,K] (or [K,M] when transposed), leading dimension lda.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int mc, int k0, int kc, float* dst)
     {
         for (int ip = 0; ip < mc; ip += MR, dst += MR * kc)
@@ -54,6 +55,7 @@ internal static unsafe class CpuGemmPacking
     /// Packs op(B)[k0 : k0+kc, j0 : j0+nc] into ⌈nc/nr⌉ panels of nr·kc floats:
     /// dst[(j / nr)·nr·kc + k·nr + j % nr] = op(B)[k0 + k, j0 + j]. B is [K,N] (or [N,K] when transposed), leading dimension ldb.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, int ldb, int k0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int jp = 0; jp < nc; jp += nr, dst += (nint)nr * kc)

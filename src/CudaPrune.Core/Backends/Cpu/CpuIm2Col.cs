@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace CudaPrune.Core.Backends.Cpu;
 
 /// <summary>
@@ -5,57 +8,124 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// P = OH·OW pixels p = oh·OW + ow) holding col[k, p] = x[c, oh·S - pad + kh, ow·S - pad + kw] (zero outside the image).
 /// </summary>
 /// <remarks>
-/// The columns can be written straight into the micro-kernel's packed B̃ layout: panels of nr pixels,
-/// dst[(p / nr)·CKK·nr + k·nr + p % nr], so the forward GEMM needs no separate packing pass; nr = P gives
-/// the plain row-major matrix. With stride 1 each output row is a shifted copy of an input row.
+/// The columns are written straight into the micro-kernel's packed B̃ layout, panels of nr pixels:
+/// dst[(p / nr)·CKK·nr + k·nr + p % nr], so the forward GEMM needs no packing pass (nr = P gives the
+/// plain row-major matrix). The image is first copied with a zero border, so every row of col is a set
+/// of plain copies (runs) from it; the runs depend only on the geometry and are computed once per call.
 /// </remarks>
 internal static unsafe class CpuIm2Col
 {
-    /// <summary>x[C,H,W] → columns in panels of <paramref name="nr"/> pixels (lanes past P zeroed).</summary>
-    public static void Im2Col(float* x, Conv2dGeometry g, int nr, float* dst)
+    /// <summary>
+    /// Where each run of consecutive pixels of one col row comes from and goes to: source offset in a
+    /// padded plane, destination offset from the row's start in panel layout, and length. Same for every row k.
+    /// </summary>
+    internal sealed class Runs
     {
-        int C = g.C, H = g.H, W = g.W, K = g.K, S = g.Stride, pad = g.Padding, OH = g.OH, OW = g.OW;
-        int P = OH * OW, CKK = C * K * K;
-        long panelStride = (long)CKK * nr;
-        for (int c = 0; c < C; c++)
-        for (int kh = 0; kh < K; kh++)
-        for (int kw = 0; kw < K; kw++)
+        public Runs(Conv2dGeometry g, int nr)
         {
-            int k = (c * K + kh) * K + kw;
-            float* plane = x + (nint)c * H * W;
+            int OW = g.OW, S = g.Stride, Wp = g.W + 2 * g.Padding;
+            long panelStride = (long)g.C * g.K * g.K * nr;
+            var source = new List<int>();
+            var destination = new List<long>();
+            var length = new List<int>();
             int p = 0;
-            for (int oh = 0; oh < OH; oh++)
-            {
-                int ih = oh * S - pad + kh;
-                float* row = plane + (nint)ih * W;
+            for (int oh = 0; oh < g.OH; oh++)
                 for (int ow = 0; ow < OW;)
                 {
-                    // The run of this output row that falls in one panel.
                     int lane = p % nr;
                     int run = Math.Min(nr - lane, OW - ow);
-                    float* d = dst + p / nr * panelStride + (nint)k * nr + lane;
-                    if (ih < 0 || ih >= H) new Span<float>(d, run).Clear();
-                    else if (S == 1) CopyShifted(row, W, ow - pad + kw, run, d);
-                    else
-                        for (int t = 0; t < run; t++)
-                        {
-                            int iw = (ow + t) * S - pad + kw;
-                            d[t] = iw >= 0 && iw < W ? row[iw] : 0f;
-                        }
+                    source.Add(oh * S * Wp + ow * S);
+                    destination.Add(p / nr * panelStride + lane);
+                    length.Add(run);
                     ow += run;
                     p += run;
                 }
+            (Source, Destination, Length, Nr) = (source.ToArray(), destination.ToArray(), length.ToArray(), nr);
+        }
+
+        public int[] Source { get; }
+        public long[] Destination { get; }
+        public int[] Length { get; }
+        public int Nr { get; }
+    }
+
+    /// <summary>Floats of the zero-bordered copy of one image.</summary>
+    public static long PaddedSize(Conv2dGeometry g) => (long)g.C * (g.H + 2 * g.Padding) * (g.W + 2 * g.Padding);
+
+    /// <summary>
+    /// x[C,H,W] → columns in panels of runs.Nr pixels (lanes past P zeroed). <paramref name="padded"/> is
+    /// scratch of <see cref="PaddedSize"/> floats (unused without padding).
+    /// </summary>
+    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, float* padded) =>
+        Im2Col(x, g, runs, dst, runs.Nr, padded);
+
+    /// <summary>
+    /// As above, with row k of the columns starting at dst + k·<paramref name="rowStride"/>: with runs for
+    /// nr = P (plain layout) and a row stride of several images' pixels, images can sit side by side.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, long rowStride, float* padded)
+    {
+        int C = g.C, K = g.K, S = g.Stride, pad = g.Padding;
+        int Hp = g.H + 2 * pad, Wp = g.W + 2 * pad, P = g.OH * g.OW, CKK = C * K * K, nr = runs.Nr;
+        float* src = x;
+        if (pad > 0)
+        {
+            Pad(x, C, g.H, g.W, pad, padded);
+            src = padded;
+        }
+        int count = runs.Length.Length;
+        fixed (int* sourceOffsets = runs.Source, lengths = runs.Length)
+        fixed (long* destinationOffsets = runs.Destination)
+        {
+            for (int c = 0; c < C; c++)
+            for (int kh = 0; kh < K; kh++)
+            for (int kw = 0; kw < K; kw++)
+            {
+                int k = (c * K + kh) * K + kw;
+                float* plane = src + (nint)c * Hp * Wp + kh * Wp + kw;
+                float* row = dst + k * rowStride;
+                if (S == 1)
+                    for (int r = 0; r < count; r++) Copy(plane + sourceOffsets[r], row + destinationOffsets[r], lengths[r]);
+                else
+                    for (int r = 0; r < count; r++)
+                    {
+                        float* s = plane + sourceOffsets[r];
+                        float* d = row + destinationOffsets[r];
+                        for (int t = 0; t < lengths[r]; t++) d[t] = s[t * S];
+                    }
             }
         }
         int tail = P % nr;
         if (tail != 0)
         {
-            float* last = dst + P / nr * panelStride;
+            float* last = dst + (long)(P / nr) * CKK * nr;
             for (int k = 0; k < CKK; k++) new Span<float>(last + (nint)k * nr + tail, nr - tail).Clear();
         }
     }
 
+    /// <summary>xpad[C, H + 2·pad, W + 2·pad] = x with a zero border.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Pad(float* x, int C, int H, int W, int pad, float* xpad)
+    {
+        int Hp = H + 2 * pad, Wp = W + 2 * pad;
+        for (int c = 0; c < C; c++)
+        {
+            float* plane = xpad + (nint)c * Hp * Wp;
+            new Span<float>(plane, pad * Wp).Clear();
+            for (int h = 0; h < H; h++)
+            {
+                float* row = plane + (nint)(h + pad) * Wp;
+                new Span<float>(row, pad).Clear();
+                Copy(x + ((nint)c * H + h) * W, row + pad, W);
+                new Span<float>(row + pad + W, pad).Clear();
+            }
+            new Span<float>(plane + (nint)(H + pad) * Wp, pad * Wp).Clear();
+        }
+    }
+
     /// <summary>dx[C,H,W] += col2im(col), col plain row-major [CKK, P]: every column entry added back to the input pixel it was read from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Col2ImAdd(float* col, Conv2dGeometry g, float* dx)
     {
         int C = g.C, H = g.H, W = g.W, K = g.K, S = g.Stride, pad = g.Padding, OH = g.OH, OW = g.OW;
@@ -74,29 +144,20 @@ internal static unsafe class CpuIm2Col
             {
                 int ih = oh * S - pad + kh;
                 if (ih < 0 || ih >= H) continue;
-                float* row = plane + (nint)ih * W;
+                float* row = plane + (nint)ih * W - pad + kw;
                 float* s = src + (nint)oh * OW;
-                if (S == 1)
-                {
-                    int iw0 = owBegin - pad + kw;
-                    CpuVector.Add(new Span<float>(row + iw0, owEnd - owBegin), new ReadOnlySpan<float>(s + owBegin, owEnd - owBegin));
-                }
-                else
-                {
-                    for (int ow = owBegin; ow < owEnd; ow++) row[ow * S - pad + kw] += s[ow];
-                }
+                for (int ow = owBegin; ow < owEnd; ow++) row[ow * S] += s[ow];
             }
         }
     }
 
-    /// <summary>d[t] = row[iw0 + t] for t &lt; run, zero where iw0 + t falls outside [0, W).</summary>
-    private static void CopyShifted(float* row, int W, int iw0, int run, float* d)
+    /// <summary>d[0..n) = s[0..n), eight floats at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(float* s, float* d, int n)
     {
-        int begin = Math.Clamp(-iw0, 0, run);
-        int end = Math.Clamp(W - iw0, begin, run);
-        if (begin > 0) new Span<float>(d, begin).Clear();
-        new ReadOnlySpan<float>(row + iw0 + begin, end - begin).CopyTo(new Span<float>(d + begin, end - begin));
-        if (end < run) new Span<float>(d + end, run - end).Clear();
+        int t = 0;
+        for (; t <= n - 8; t += 8) Vector256.Store(Vector256.Load(s + t), d + t);
+        for (; t < n; t++) d[t] = s[t];
     }
 
     /// <summary>⌈a / b⌉ for b &gt; 0 and any sign of a.</summary>

@@ -8,6 +8,8 @@ internal enum ScratchSlot
     GemmPackA,
     GemmPackB,
     ConvWeightPanels,
+    ConvFlippedWeights,
+    ConvPaddedInput,
     ConvColumns,
     ConvOutputPanels,
     ConvWeightGradient,

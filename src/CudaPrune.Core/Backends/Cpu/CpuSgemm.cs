@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CudaPrune.Core.Backends.Cpu;
 
 /// <summary>
@@ -38,6 +39,7 @@ internal static unsafe class CpuSgemm
     }
 
     /// <summary>The loop nest over C[i0 : i0+mm, j0 : j0+nn] on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Serial(CpuGemmKernel kernel, bool transA, bool transB, int i0, int mm, int j0, int nn, int k,
         float alpha, float* a, int lda, float* b, int ldb, bool overwrite, float* c, int ldc)
     {
@@ -68,6 +70,7 @@ internal static unsafe class CpuSgemm
     /// floats apart, B̃ panels <paramref name="bPanelStride"/> apart). Column panels outside, so one B̃ panel
     /// stays in L1 while every Ã panel passes over it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MacroKernel(CpuGemmKernel kernel, int mc, int nc, int kc, float* packA, long aPanelStride,
         float* packB, long bPanelStride, float* c, int ldc, float alpha, bool accumulate)
     {

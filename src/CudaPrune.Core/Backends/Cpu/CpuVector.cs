@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -9,6 +10,7 @@ internal static class CpuVector
     private static int Width => Vector256<float>.Count;
 
     /// <summary>x *= alpha.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> x, float alpha)
     {
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -20,6 +22,7 @@ internal static class CpuVector
     }
 
     /// <summary>x += value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Shift(Span<float> x, float value)
     {
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -31,6 +34,7 @@ internal static class CpuVector
     }
 
     /// <summary>dst += alpha · src.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(Span<float> dst, ReadOnlySpan<float> src, float alpha)
     {
         Check(dst.Length, src.Length);
@@ -44,6 +48,7 @@ internal static class CpuVector
     }
 
     /// <summary>dst += src.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(Span<float> dst, ReadOnlySpan<float> src)
     {
         Check(dst.Length, src.Length);
@@ -56,6 +61,7 @@ internal static class CpuVector
     }
 
     /// <summary>dst = a + b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sum(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
     {
         Check(dst.Length, a.Length);
@@ -70,6 +76,7 @@ internal static class CpuVector
     }
 
     /// <summary>Σ x, accumulated in vector lanes and returned as a double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Total(ReadOnlySpan<float> x)
     {
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -82,6 +89,7 @@ internal static class CpuVector
     }
 
     /// <summary>Σ (x - mean)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDeviation(ReadOnlySpan<float> x, float mean)
     {
         ref float px = ref MemoryMarshal.GetReference(x);
@@ -99,6 +107,7 @@ internal static class CpuVector
     }
 
     /// <summary>Σ dy and Σ dy·(x - mean), in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double SumDy, double SumDyXc) DySums(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, float mean)
     {
         Check(dy.Length, x.Length);
@@ -123,6 +132,7 @@ internal static class CpuVector
     }
 
     /// <summary>y = (x - center) · scale + shift (batch norm's normalisation; centring first avoids cancellation when |mean| ≫ std).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normalize(ReadOnlySpan<float> x, float center, float scale, float shift, Span<float> y)
     {
         Check(y.Length, x.Length);
@@ -136,6 +146,7 @@ internal static class CpuVector
     }
 
     /// <summary>dx += a · dy + b · (x - center) + c (the batch-norm input gradient as one map per channel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddNormalizeGradient(Span<float> dx, ReadOnlySpan<float> dy, float a, ReadOnlySpan<float> x, float center, float b, float c)
     {
         Check(dx.Length, dy.Length);
