@@ -33,9 +33,10 @@
 //                                      dgamma and dbeta, every block writes dx for its slice.
 //   partials: [C, chunks, 2] floats.
 //
-// Launch: block sizes that are multiples of 32. Indices within a channel are int (M < 2^31).
+// Launch: block sizes that are multiples of 32. Indices are 32-bit: x holds fewer than 2^31 elements.
 #include "common.cuh"
 #include "block_reduce.cuh"
+#include "flat_loops.cuh"
 
 // Offset in x of value m of channel c.
 static __device__ __forceinline__ long channelOffset(int m, int c, int C, int HW) {
@@ -139,9 +140,9 @@ KERNEL void batch_norm_train_forward_kernel2(float* __restrict__ y, float* __res
 KERNEL void batch_norm_eval_forward_kernel1(float* __restrict__ y, const float* __restrict__ x,
                                             const float* __restrict__ gamma, const float* __restrict__ beta,
                                             const float* __restrict__ runningMean, const float* __restrict__ runningVar,
-                                            int C, int HW, float eps, long n) {
-    GRID_STRIDE_LOOP(i, n) {
-        int c = (i / HW) % C;
+                                            int C, int HW, float eps, int n) {
+    GRID_STRIDE_LOOP_U32(i, n) {
+        const int c = i / HW % C;
         y[i] = (x[i] - runningMean[c]) * (gamma[c] / sqrtf(runningVar[c] + eps)) + beta[c];
     }
 }

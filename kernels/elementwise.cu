@@ -1,5 +1,5 @@
 // elementwise.cu — elementwise ops over flat float arrays.
-// Shapes: every array holds n floats, contiguous, 16-byte aligned (vectorized.cuh), so version 2 may
+// Shapes: every array holds n floats, contiguous, 16-byte aligned (flat_loops.cuh), so version 2 may
 // read and write float4s.
 // An op that updates in place reads each element before the same thread writes it.
 //
@@ -18,7 +18,7 @@
 //
 // Launch: 1-D, any block size; a grid of about one wave of resident blocks (the loops cover the rest).
 #include "common.cuh"
-#include "vectorized.cuh"
+#include "flat_loops.cuh"
 
 static __device__ __forceinline__ float relu(float x) { return x > 0.0f ? x : 0.0f; }
 static __device__ __forceinline__ float reluGrad(float dy, float y) { return y > 0.0f ? dy : 0.0f; }

@@ -15,48 +15,45 @@
 //   index_add_i32_kernel1     int32
 //   index_add_u8_kernel1      uint8 (wraps modulo 256, as byte addition does on the host)
 //
-// Launch: 1-D, any block size.
+// Launch: 1-D, any block size. Indices are 32-bit: both tensors hold fewer than 2^31 elements.
 #include "common.cuh"
+#include "flat_loops.cuh"
 
 template <class T>
 static __device__ __forceinline__ void indexSelect(T* __restrict__ dst, const T* __restrict__ src, const int* __restrict__ indices,
-                                                   int D, int I, int inner, long total) {
-    GRID_STRIDE_LOOP(i, total) {
-        long r = i % inner, t = i / inner;
-        int k = t % I;
-        long o = t / I;
-        dst[i] = src[(o * D + indices[k]) * inner + r];
+                                                   int D, int I, int inner, int total) {
+    GRID_STRIDE_LOOP_U32(i, total) {
+        const int r = i % inner, k = i / inner % I, o = i / inner / I;
+        dst[i] = src[((long)o * D + indices[k]) * inner + r];
     }
 }
 
 template <class T>
 static __device__ __forceinline__ void indexAdd(T* __restrict__ dst, const T* __restrict__ src, const int* __restrict__ indices,
-                                                int D, int I, int inner, long total) {
-    GRID_STRIDE_LOOP(i, total) {
-        long r = i % inner, t = i / inner;
-        int k = t % I;
-        long o = t / I;
-        T* d = dst + (o * D + indices[k]) * inner + r;
+                                                int D, int I, int inner, int total) {
+    GRID_STRIDE_LOOP_U32(i, total) {
+        const int r = i % inner, k = i / inner % I, o = i / inner / I;
+        T* d = dst + ((long)o * D + indices[k]) * inner + r;
         *d = (T)(*d + src[i]);
     }
 }
 
-KERNEL void index_select_kernel1(unsigned* dst, const unsigned* src, const int* indices, int D, int I, int inner, long total) {
+KERNEL void index_select_kernel1(unsigned* dst, const unsigned* src, const int* indices, int D, int I, int inner, int total) {
     indexSelect(dst, src, indices, D, I, inner, total);
 }
 
-KERNEL void index_select_u8_kernel1(unsigned char* dst, const unsigned char* src, const int* indices, int D, int I, int inner, long total) {
+KERNEL void index_select_u8_kernel1(unsigned char* dst, const unsigned char* src, const int* indices, int D, int I, int inner, int total) {
     indexSelect(dst, src, indices, D, I, inner, total);
 }
 
-KERNEL void index_add_kernel1(float* dst, const float* src, const int* indices, int D, int I, int inner, long total) {
+KERNEL void index_add_kernel1(float* dst, const float* src, const int* indices, int D, int I, int inner, int total) {
     indexAdd(dst, src, indices, D, I, inner, total);
 }
 
-KERNEL void index_add_i32_kernel1(int* dst, const int* src, const int* indices, int D, int I, int inner, long total) {
+KERNEL void index_add_i32_kernel1(int* dst, const int* src, const int* indices, int D, int I, int inner, int total) {
     indexAdd(dst, src, indices, D, I, inner, total);
 }
 
-KERNEL void index_add_u8_kernel1(unsigned char* dst, const unsigned char* src, const int* indices, int D, int I, int inner, long total) {
+KERNEL void index_add_u8_kernel1(unsigned char* dst, const unsigned char* src, const int* indices, int D, int I, int inner, int total) {
     indexAdd(dst, src, indices, D, I, inner, total);
 }

@@ -17,6 +17,7 @@
 // Launch: 1-D grid-stride loops; block sizes that are multiples of 32.
 #include "common.cuh"
 #include "block_reduce.cuh"
+#include "flat_loops.cuh"
 
 static __device__ __forceinline__ float quietNaN() { return __int_as_float(0x7fc00000); }
 
@@ -87,7 +88,7 @@ KERNEL void softmax_cross_entropy_forward_kernel2(float* __restrict__ losses, fl
 
 KERNEL void softmax_cross_entropy_backward_kernel1(float* __restrict__ dlogits, const float* __restrict__ probs,
                                                    const int* __restrict__ labels, int N, int K, float smoothing, float scale) {
-    GRID_STRIDE_LOOP(i, (long)N * K) {
+    GRID_STRIDE_LOOP_U32(i, N * K) {
         const int label = labels[i / K], k = i % K;
         dlogits[i] += validLabel(label, K) ? scale * (probs[i] - smoothedTarget(k, label, smoothing, K)) : quietNaN();
     }

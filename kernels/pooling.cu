@@ -19,10 +19,12 @@
 //                                     shuffle reduction
 //   global_avg_pool_backward_kernel1  one thread per dx element: dx += dy[plane] / HW        GlobalAvgPoolBackward
 //
-// Launch: 1-D grid-stride loops, any block size that is a multiple of 32.
+// Launch: 1-D grid-stride loops, any block size that is a multiple of 32. Flat indices are 32-bit
+// (GRID_STRIDE_LOOP_U32): x and y hold fewer than 2^31 elements.
 // An argmax outside its plane (the forward never writes one) is skipped rather than written out of bounds.
 #include "common.cuh"
 #include "block_reduce.cuh"
+#include "flat_loops.cuh"
 
 static __device__ __forceinline__ bool isNaN(float v) { return v != v; }
 
@@ -35,11 +37,9 @@ static __device__ __forceinline__ int lastWindow(int i, int S, int P, int O) { r
 
 KERNEL void max_pool2d_forward_kernel1(float* __restrict__ y, int* __restrict__ argmax, const float* __restrict__ x,
                                        int N, int C, int H, int W, int K, int S, int P, int OH, int OW) {
-    GRID_STRIDE_LOOP(o, (long)N * C * OH * OW) {
-        int ow = o % OW;
-        int oh = (o / OW) % OH;
-        long plane = o / ((long)OW * OH);
-        const float* xp = x + plane * H * W;
+    GRID_STRIDE_LOOP_U32(o, N * C * OH * OW) {
+        const int ow = o % OW, oh = o / OW % OH, plane = o / (OW * OH);
+        const float* xp = x + (long)plane * H * W;
         float best = 0.0f;
         int bestIndex = -1;
         for (int kh = 0; kh < K; kh++) {
@@ -61,21 +61,19 @@ KERNEL void max_pool2d_forward_kernel1(float* __restrict__ y, int* __restrict__ 
 }
 
 KERNEL void max_pool2d_backward_kernel1(float* __restrict__ dx, const float* __restrict__ dy, const int* __restrict__ argmax,
-                                        long planes, int HW, int OHW) {
-    GRID_STRIDE_LOOP(o, planes * OHW) {
-        int a = argmax[o];
-        if ((unsigned)a < (unsigned)HW) atomicAdd(dx + (o / OHW) * HW + a, dy[o]);
+                                        int planes, int HW, int OHW) {
+    GRID_STRIDE_LOOP_U32(o, planes * OHW) {
+        const int a = argmax[o];
+        if ((unsigned)a < (unsigned)HW) atomicAdd(dx + (long)(o / OHW) * HW + a, dy[o]);
     }
 }
 
 KERNEL void max_pool2d_backward_kernel2(float* __restrict__ dx, const float* __restrict__ dy, const int* __restrict__ argmax,
                                         int N, int C, int H, int W, int K, int S, int P, int OH, int OW) {
-    GRID_STRIDE_LOOP(i, (long)N * C * H * W) {
-        int iw = i % W;
-        int ih = (i / W) % H;
-        long plane = i / ((long)W * H);
-        const float* dyp = dy + plane * OH * OW;
-        const int* ap = argmax + plane * OH * OW;
+    GRID_STRIDE_LOOP_U32(i, N * C * H * W) {
+        const int iw = i % W, ih = i / W % H, plane = i / (W * H);
+        const float* dyp = dy + (long)plane * OH * OW;
+        const int* ap = argmax + (long)plane * OH * OW;
         const int self = ih * W + iw;
         float sum = 0.0f;
         for (int oh = firstWindow(ih, K, S, P); oh <= lastWindow(ih, S, P, OH); oh++)
@@ -89,11 +87,9 @@ KERNEL void max_pool2d_backward_kernel2(float* __restrict__ dx, const float* __r
 
 KERNEL void avg_pool2d_forward_kernel1(float* __restrict__ y, const float* __restrict__ x,
                                        int N, int C, int H, int W, int K, int S, int P, int OH, int OW) {
-    GRID_STRIDE_LOOP(o, (long)N * C * OH * OW) {
-        int ow = o % OW;
-        int oh = (o / OW) % OH;
-        long plane = o / ((long)OW * OH);
-        const float* xp = x + plane * H * W;
+    GRID_STRIDE_LOOP_U32(o, N * C * OH * OW) {
+        const int ow = o % OW, oh = o / OW % OH, plane = o / (OW * OH);
+        const float* xp = x + (long)plane * H * W;
         float sum = 0.0f;
         for (int kh = 0; kh < K; kh++) {
             int ih = oh * S - P + kh;
@@ -109,10 +105,9 @@ KERNEL void avg_pool2d_forward_kernel1(float* __restrict__ y, const float* __res
 
 KERNEL void avg_pool2d_backward_kernel1(float* __restrict__ dx, const float* __restrict__ dy,
                                         int N, int C, int H, int W, int K, int S, int P, int OH, int OW) {
-    GRID_STRIDE_LOOP(i, (long)N * C * H * W) {
-        int iw = i % W;
-        int ih = (i / W) % H;
-        const float* dyp = dy + i / ((long)W * H) * OH * OW;
+    GRID_STRIDE_LOOP_U32(i, N * C * H * W) {
+        const int iw = i % W, ih = i / W % H, plane = i / (W * H);
+        const float* dyp = dy + (long)plane * OH * OW;
         float sum = 0.0f;
         for (int oh = firstWindow(ih, K, S, P); oh <= lastWindow(ih, S, P, OH); oh++)
             for (int ow = firstWindow(iw, K, S, P); ow <= lastWindow(iw, S, P, OW); ow++)
@@ -145,8 +140,8 @@ KERNEL void global_avg_pool_forward_kernel2(float* __restrict__ y, const float* 
     }
 }
 
-KERNEL void global_avg_pool_backward_kernel1(float* __restrict__ dx, const float* __restrict__ dy, int HW, long n) {
-    GRID_STRIDE_LOOP(i, n) {
+KERNEL void global_avg_pool_backward_kernel1(float* __restrict__ dx, const float* __restrict__ dy, int HW, int n) {
+    GRID_STRIDE_LOOP_U32(i, n) {
         dx[i] += dy[i / HW] / (float)HW;
     }
 }

@@ -1,6 +1,6 @@
 // sgd.cu — one fused SGD step over a flat parameter array: weight decay, momentum (optionally Nesterov)
 // and the update in a single pass (one read of param, grad and buffer, one write of param and buffer).
-// Shapes: param, grad, momentumBuffer [n], contiguous, 16-byte aligned (vectorized.cuh).
+// Shapes: param, grad, momentumBuffer [n], contiguous, 16-byte aligned (flat_loops.cuh).
 //
 // Math, PyTorch's SGD with dampening 0 (CPU twin: CpuReference.SgdStep):
 //   g = grad + weightDecay·param
@@ -14,7 +14,7 @@
 //
 // Launch: 1-D, any block size; a grid of about one wave of resident blocks.
 #include "common.cuh"
-#include "vectorized.cuh"
+#include "flat_loops.cuh"
 
 static __device__ __forceinline__ void sgdUpdate(float& param, float& buf, float grad, float lr, float momentum,
                                                  float weightDecay, bool nesterov) {

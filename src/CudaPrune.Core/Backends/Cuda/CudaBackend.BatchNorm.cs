@@ -17,7 +17,8 @@ public sealed partial class CudaBackend
         var (N, C, HW) = BatchNormShape(x, name);
         if (momentum is < 0f or > 1f) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"{name}: momentum must be in [0, 1]");
         if (!(eps > 0f)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{name}: eps must be positive");
-        int M = RequireInt32Range((long)N * HW, $"{name} input {x.Describe()} per channel");
+        RequireInt32Range(x.Count, $"{name} input {x.Describe()}");
+        int M = N * HW;
         if (M < 2) throw new ArgumentException($"{name}: input {x.Describe()} has one value per channel; training mode needs more to estimate a variance");
         RequireShape(gamma, [C], $"{name} gamma");
         RequireShape(beta, [C], $"{name} beta");
@@ -57,6 +58,7 @@ public sealed partial class CudaBackend
     {
         const string name = "BatchNormEvalForward";
         var (_, C, HW) = BatchNormShape(x, name);
+        int n = RequireInt32Range(x.Count, $"{name} input {x.Describe()}");
         if (!(eps > 0f)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{name}: eps must be positive");
         RequireShape(gamma, [C], $"{name} gamma");
         RequireShape(beta, [C], $"{name} beta");
@@ -67,7 +69,7 @@ public sealed partial class CudaBackend
         int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(y.Ptr); a.Add(x.Ptr); a.Add(gamma.Ptr); a.Add(beta.Ptr); a.Add(runningMean.Ptr); a.Add(runningVar.Ptr);
-        a.Add(C); a.Add(HW); a.Add(eps); a.Add(x.Count);
+        a.Add(C); a.Add(HW); a.Add(eps); a.Add(n);
         Launch(KernelOf(BatchNormModule, op, version), GridStrideBlocks(x.Count, block), block, 0, ref a,
             flops: 4.0 * x.Count, bytes: 4.0 * (2 * x.Count + 4 * C));
         return y;
@@ -78,7 +80,8 @@ public sealed partial class CudaBackend
     {
         const string name = "BatchNormBackward";
         var (N, C, HW) = BatchNormShape(x, name);
-        int M = RequireInt32Range((long)N * HW, $"{name} input {x.Describe()} per channel");
+        RequireInt32Range(x.Count, $"{name} input {x.Describe()}");
+        int M = N * HW;
         RequireShape(dy, x.Shape, $"{name} dy");
         RequireShape(dx, x.Shape, $"{name} dx");
         RequireShape(gamma, [C], $"{name} gamma");

@@ -51,10 +51,11 @@ public sealed partial class CudaBackend
     private void LaunchIndexed(string op, Tensor dst, Tensor src, int[] indices, int d, int inner, long total, bool adds)
     {
         if (total == 0) return;
+        RequireInt32Range(Math.Max(dst.Count, src.Count), $"{op}: {dst.Describe()} or {src.Describe()}");
         int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
         using var deviceIndices = FromArray(indices, [indices.Length]);
         var a = new KernelArgs();
-        a.Add(dst.Ptr); a.Add(src.Ptr); a.Add(deviceIndices.Ptr); a.Add(d); a.Add(indices.Length); a.Add(inner); a.Add(total);
+        a.Add(dst.Ptr); a.Add(src.Ptr); a.Add(deviceIndices.Ptr); a.Add(d); a.Add(indices.Length); a.Add(inner); a.Add((int)total);
         double elementBytes = dst.DType.SizeInBytes();
         Launch(KernelOf(GatherModule, op, version), GridStrideBlocks(total, block), block, 0, ref a,
             flops: adds ? total : 0, bytes: elementBytes * total * (adds ? 3 : 2) + 4.0 * indices.Length);

@@ -48,7 +48,7 @@ public sealed partial class CudaBackend
         if (t.Count != count) throw new ArgumentException($"{what}: expected {count} elements, got {t.Describe()} with {t.Count}");
     }
 
-    /// <summary>Throws unless <paramref name="count"/> values index with 32-bit ints, as the kernels that loop within a channel or plane do.</summary>
+    /// <summary>Throws unless <paramref name="count"/> values index with 32-bit ints, as the kernels that split flat indices into coordinates do.</summary>
     internal static int RequireInt32Range(long count, string what) =>
         count <= int.MaxValue ? (int)count : throw new ArgumentException($"{what}: {count} values is more than the kernels index with 32-bit ints ({int.MaxValue})");
 }

@@ -42,6 +42,7 @@ public sealed partial class CudaBackend
         Require(scores, $"{op} logits");
         RequireRank(scores, 2, $"{op} logits");
         int N = scores.Dim(0), K = scores.Dim(1);
+        RequireInt32Range(scores.Count, $"{op} logits {scores.Describe()}");
         if (K == 0 && N > 0) throw new ArgumentException($"{op}: logits {scores.Describe()} have no classes");
         RequireShape(labels, [N], $"{op} labels", DType.Int32);
         if (labelSmoothing is < 0f or >= 1f || float.IsNaN(labelSmoothing))

@@ -10,7 +10,7 @@ public sealed partial class CudaBackend
 
     public Tensor MaxPool2dForward(Tensor x, Pool2dGeometry g, out Tensor argmax)
     {
-        g.Validate();
+        ValidatePooling(g, "MaxPool2dForward");
         RequireShape(x, g.InputShape, "MaxPool2dForward input");
         var y = Empty(g.OutputShape);
         argmax = Empty(g.OutputShape, DType.Int32);
@@ -27,7 +27,7 @@ public sealed partial class CudaBackend
     /// <remarks>An argmax entry outside its plane (the forward never writes one) is skipped: the device cannot report it without a host wait.</remarks>
     public void MaxPool2dBackward(Tensor dy, Tensor argmax, Tensor dx, Pool2dGeometry g)
     {
-        g.Validate();
+        ValidatePooling(g, "MaxPool2dBackward");
         RequireShape(dy, g.OutputShape, "MaxPool2dBackward dy");
         RequireShape(argmax, g.OutputShape, "MaxPool2dBackward argmax", DType.Int32);
         RequireShape(dx, g.InputShape, "MaxPool2dBackward dx");
@@ -39,7 +39,7 @@ public sealed partial class CudaBackend
         if (version == 1)
         {
             // one thread per output, scattering with atomics
-            a.Add((long)g.N * g.C); a.Add(g.H * g.W); a.Add(g.OH * g.OW);
+            a.Add(g.N * g.C); a.Add(g.H * g.W); a.Add(g.OH * g.OW);
             threads = dy.Count;
         }
         else
@@ -54,7 +54,7 @@ public sealed partial class CudaBackend
 
     public Tensor AvgPool2dForward(Tensor x, Pool2dGeometry g)
     {
-        g.Validate();
+        ValidatePooling(g, "AvgPool2dForward");
         RequireShape(x, g.InputShape, "AvgPool2dForward input");
         var y = Empty(g.OutputShape);
         const string op = "avg_pool2d_forward";
@@ -69,7 +69,7 @@ public sealed partial class CudaBackend
 
     public void AvgPool2dBackward(Tensor dy, Tensor dx, Pool2dGeometry g)
     {
-        g.Validate();
+        ValidatePooling(g, "AvgPool2dBackward");
         RequireShape(dy, g.OutputShape, "AvgPool2dBackward dy");
         RequireShape(dx, g.InputShape, "AvgPool2dBackward dx");
         const string op = "avg_pool2d_backward";
@@ -102,12 +102,21 @@ public sealed partial class CudaBackend
         Require(dx, "GlobalAvgPoolBackward dx");
         RequireRank(dx, 4, "GlobalAvgPoolBackward dx");
         RequireShape(dy, [dx.Dim(0), dx.Dim(1)], "GlobalAvgPoolBackward dy");
+        int n = RequireInt32Range(dx.Count, "GlobalAvgPoolBackward dx");
         const string op = "global_avg_pool_backward";
         int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
         var a = new KernelArgs();
-        a.Add(dx.Ptr); a.Add(dy.Ptr); a.Add(dx.Dim(2) * dx.Dim(3)); a.Add(dx.Count);
+        a.Add(dx.Ptr); a.Add(dy.Ptr); a.Add(dx.Dim(2) * dx.Dim(3)); a.Add(n);
         Launch(KernelOf(PoolingModule, op, version), GridStrideBlocks(dx.Count, block), block, 0, ref a,
             flops: dx.Count, bytes: 4.0 * (dy.Count + 2 * dx.Count));
+    }
+
+    // The windowed kernels index input and output with 32-bit ints.
+    private static void ValidatePooling(Pool2dGeometry g, string op)
+    {
+        g.Validate();
+        RequireInt32Range(Shapes.Count(g.InputShape), $"{op} input {Shapes.Format(g.InputShape)}");
+        RequireInt32Range(Shapes.Count(g.OutputShape), $"{op} output {Shapes.Format(g.OutputShape)}");
     }
 
     // N, C, H, W, K, S, P, OH, OW: the tail of every windowed pooling kernel's arguments.

@@ -8,7 +8,8 @@ namespace CudaPrune.Core.Backends.Cuda.Verification;
 /// of M/threads values, then a shuffle tree) where the reference sums in double; their relative error
 /// grows like √(M/threads)·ε. y = (x - mean)·invStd·gamma + beta carries that error times |x̂| ≤ ~2,
 /// so 2e-5 + 2e-5·|ref| for every output (y, saved mean and 1/std, running statistics) up to M = 2^18.
-/// inference forward: elementwise, a few roundings per element: 1e-6 + 1e-5·|ref|.
+/// inference forward: elementwise, a few roundings (fused or not on the GPU) of values up to ~4, whose
+/// ulp is 4.8e-7, and y near 0 comes from cancelling them: 2e-6 + 1e-5·|ref|.
 /// backward: Σdy and Σdy·x̂ are float reductions over M values with |dy| ≤ 1; dgamma and dbeta are those
 /// sums themselves (magnitude up to √M for random dy, error up to ~√M·M/threads·ε), dx uses their means:
 /// 1e-4 + 1e-4·|ref|.
@@ -34,7 +35,7 @@ public sealed class BatchNormChecks : IKernelCheckSource
                 yield return ReferenceCheck.Create("batch_norm_train_forward", version, block, shape, 2e-5, 2e-5, be => TrainForward(be, N, C, H, W));
                 yield return ReferenceCheck.Create("batch_norm_backward", version, block, shape, 1e-4, 1e-4, be => Backward(be, N, C, H, W));
             }
-            yield return ReferenceCheck.Create("batch_norm_eval_forward", 1, block, shape, 1e-6, 1e-5, be => EvalForward(be, N, C, H, W));
+            yield return ReferenceCheck.Create("batch_norm_eval_forward", 1, block, shape, 2e-6, 1e-5, be => EvalForward(be, N, C, H, W));
         }
     }
 

@@ -8,8 +8,10 @@ namespace CudaPrune.Core.Backends.Cuda.Verification;
 /// max forward selects, never rounds: y and argmax must be exact (inputs are multiples of 1/4, so ties
 /// are common and the first maximum must win as in the reference).
 /// max backward adds at most ⌈K/S⌉² dy values to each dx element, in another order than the reference
-/// (atomics in any order, or a gather): a few ulps of values below ~10, so 1e-6 + 1e-5·|ref|.
-/// avg forward/backward sum K² values in float where the reference sums in double: 1e-6 + 1e-5·|ref|.
+/// (atomics in any order, or a gather); with inputs in [-1, 1] the partial sums stay below ~5, whose
+/// ulp is 4.8e-7, and a result near 0 can come from cancelling such sums: 2e-6 + 1e-5·|ref|.
+/// avg forward/backward sum up to K² values in float where the reference sums in double, the same
+/// bound: 2e-6 + 1e-5·|ref|.
 /// global average forward sums HW values in float (the reference in double); the error grows like
 /// √HW·ε·mean|x| in practice, so 1e-5 + 1e-5·|ref| holds up to HW = 1024.
 /// global average backward divides and adds exactly as the reference: exact.
@@ -34,9 +36,9 @@ public sealed class PoolingChecks : IKernelCheckSource
                 string shape = g.ToString();
                 yield return ReferenceCheck.Create("max_pool2d_forward", 1, block, shape, 0, 0, be => MaxForward(be, g));
                 foreach (var version in new[] { 1, 2 })
-                    yield return ReferenceCheck.Create("max_pool2d_backward", version, block, shape, 1e-6, 1e-5, be => MaxBackward(be, g));
-                yield return ReferenceCheck.Create("avg_pool2d_forward", 1, block, shape, 1e-6, 1e-5, be => AvgForward(be, g));
-                yield return ReferenceCheck.Create("avg_pool2d_backward", 1, block, shape, 1e-6, 1e-5, be => AvgBackward(be, g));
+                    yield return ReferenceCheck.Create("max_pool2d_backward", version, block, shape, 2e-6, 1e-5, be => MaxBackward(be, g));
+                yield return ReferenceCheck.Create("avg_pool2d_forward", 1, block, shape, 2e-6, 1e-5, be => AvgForward(be, g));
+                yield return ReferenceCheck.Create("avg_pool2d_backward", 1, block, shape, 2e-6, 1e-5, be => AvgBackward(be, g));
             }
             foreach (var (N, C, H, W) in planes)
             {
