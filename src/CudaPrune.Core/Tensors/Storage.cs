@@ -23,7 +23,9 @@ public abstract class Storage : IDisposable
 }
 
 /// <summary>Host memory: a float[], int[] or byte[] owned by the tensor.</summary>
-public sealed class CpuStorage(Array data) : Storage
+/// <param name="data">The array.</param>
+/// <param name="release">Called with the array when the storage is disposed (a backend's array pool takes it back); null leaves it to the GC.</param>
+public sealed class CpuStorage(Array data, Action<Array>? release = null) : Storage
 {
     /// <summary>The array: float[] for Float32, int[] for Int32, byte[] for UInt8.</summary>
     public Array Data { get; } = data;
@@ -36,7 +38,7 @@ public sealed class CpuStorage(Array data) : Storage
         _ => throw new InvalidOperationException($"unsupported array type {Data.GetType()}"),
     };
 
-    protected override void Release() { }
+    protected override void Release() => release?.Invoke(Data);
 }
 
 /// <summary>Device memory from a backend's allocator; disposing returns it to that allocator.</summary>

@@ -6,30 +6,38 @@ namespace CudaPrune.Profiling.Bench;
 
 /// <summary>One conv → BN → ReLU layer's training step: forward and backward times (median), and its count in resnet20.</summary>
 public sealed record CpuConvLayerTiming(string Name, Conv2dGeometry Geometry, int CountInResnet20, bool InputGradient,
-    double ForwardSeconds, double BackwardSeconds)
+    CpuBenchTime Forward, CpuBenchTime Backward)
 {
+    public double ForwardSeconds => Forward.WallSeconds;
+    public double BackwardSeconds => Backward.WallSeconds;
     public double StepSeconds => ForwardSeconds + BackwardSeconds;
+    public double StepCpuSeconds => Forward.CpuSeconds + Backward.CpuSeconds;
 
     /// <summary>Convolution flops of the step (forward, weight gradient, input gradient if needed) per second of the whole layer step.</summary>
     public double EffectiveGflops => Geometry.Flops * (InputGradient ? 3.0 : 2.0) / StepSeconds / 1e9;
 }
 
 /// <summary>The layer steps of resnet20 and the training throughput they add up to (convolution layers only: the residual adds, pooling, linear and loss are small).</summary>
-public sealed record CpuConvLayerBenchResult(IReadOnlyList<CpuConvLayerTiming> Layers, int Batch, int Threads, DateTime Date)
+public sealed record CpuConvLayerBenchResult(IReadOnlyList<CpuConvLayerTiming> Layers, int Batch, int Threads, DateTime Date, double? LoadAverage)
 {
     public double Resnet20StepSeconds => Layers.Sum(l => l.CountInResnet20 * l.StepSeconds);
 
     /// <summary>Images per second a resnet20 training step would reach if its conv/BN/ReLU layers were all it did.</summary>
     public double ProjectedResnet20ImagesPerSecond => Batch / Resnet20StepSeconds;
 
+    /// <summary>The same from CPU time spread over the threads: what an idle machine would show with perfect scaling.</summary>
+    public double IdleResnet20ImagesPerSecondEstimate => Batch / (Layers.Sum(l => l.CountInResnet20 * l.StepCpuSeconds) / Threads);
+
     public IEnumerable<string> Lines()
     {
         yield return $"conv → BN → ReLU layer steps at batch {Batch}, {Threads} threads (median):";
-        yield return $"  {"layer",-24} {"count",5} {"forward",9} {"backward",9} {"GFLOP/s",8}";
+        yield return $"  {"layer",-20} {"count",5} {"forward",9} {"backward",9} {"GFLOP/s",8}   {"CPU time: forward",17} {"backward",9}";
         foreach (var l in Layers)
-            yield return $"  {l.Name,-24} {l.CountInResnet20,5} {l.ForwardSeconds * 1e3,7:F1}ms {l.BackwardSeconds * 1e3,7:F1}ms {l.EffectiveGflops,8:F1}";
+            yield return $"  {l.Name,-20} {l.CountInResnet20,5} {l.ForwardSeconds * 1e3,7:F1}ms {l.BackwardSeconds * 1e3,7:F1}ms {l.EffectiveGflops,8:F1}   " +
+                         $"{l.Forward.CpuSeconds * 1e3,15:F1}ms {l.Backward.CpuSeconds * 1e3,7:F1}ms";
         yield return $"  resnet20 conv layers per batch: {Resnet20StepSeconds * 1e3:F0} ms → ≈ {ProjectedResnet20ImagesPerSecond:F0} images/s (upper bound: adds, pooling, loss and data not counted)";
-        yield return $"  measured {Date:yyyy-MM-dd HH:mm} UTC";
+        yield return $"  from CPU time ÷ {Threads} threads (an idle machine, perfect scaling): ≈ {IdleResnet20ImagesPerSecondEstimate:F0} images/s";
+        yield return $"  measured {Date:yyyy-MM-dd HH:mm} UTC{CpuGemmBenchResult.LoadNote(LoadAverage)}";
     }
 }
 
@@ -56,7 +64,7 @@ public static class CpuConvLayerBench
         var layers = Resnet20Layers(batch)
             .Select(l => Time(backend, l.Name, l.Geometry, l.Count, l.InputGradient, runs))
             .ToList();
-        return new CpuConvLayerBenchResult(layers, batch, backend.Threads, DateTime.UtcNow);
+        return new CpuConvLayerBenchResult(layers, batch, backend.Threads, DateTime.UtcNow, CpuBenchTimer.LoadAverage());
     }
 
     private static CpuConvLayerTiming Time(CpuBackend be, string name, Conv2dGeometry g, int count, bool inputGradient, int runs)
@@ -100,8 +108,8 @@ public static class CpuConvLayerBench
             be.Conv2dBackwardData(dy, w, dx, g);
         }
 
-        double forward = CpuBenchTimer.MedianSeconds(Forward, runs);
-        double backward = CpuBenchTimer.MedianSeconds(Backward, runs);
+        var forward = CpuBenchTimer.Median(Forward, runs);
+        var backward = CpuBenchTimer.Median(Backward, runs);
         DisposeAll(y, z, a, mean, invStd);
         return new CpuConvLayerTiming(name, g, count, inputGradient, forward, backward);
     }

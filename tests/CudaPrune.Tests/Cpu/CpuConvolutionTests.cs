@@ -30,6 +30,8 @@ public class CpuConvolutionTests
             new(N: 1, C: 30, H: 5, W: 5, OC: 4, K: 3, Stride: 1, Padding: 1),   // CKK = 270 > one depth block
             new(N: 2, C: 2, H: 24, W: 25, OC: 5, K: 3, Stride: 1, Padding: 1),  // P = 600 > one pixel block
             new(N: 3, C: 16, H: 14, W: 14, OC: 20, K: 3, Stride: 1, Padding: 1), // enough work for three threads
+            new(N: 2, C: 16, H: 29, W: 21, OC: 5, K: 3, Stride: 1, Padding: 1),  // forward im2col in two panel blocks, partial last panel
+            new(N: 1, C: 40, H: 31, W: 31, OC: 3, K: 3, Stride: 2, Padding: 1),  // several panel blocks, strided, depth 360 > one block
         ];
         foreach (var g in cases) yield return new TestCaseData(g).SetArgDisplayNames(g.ToString());
     }

@@ -27,6 +27,27 @@ public class CpuMemoryAndValidationTests
     }
 
     [Test]
+    public void DisposedLargeArraysAreReusedAndZerosAreCleared()
+    {
+        var be = new CpuBackend();
+        const int large = 1 << 15, small = 100;
+        var first = be.Zeros([large]);
+        be.Fill(first, 5f);
+        var firstArray = ((CpuStorage)first.Storage).Data;
+        first.Dispose();
+        var second = be.Zeros([large]);
+        Assert.That(((CpuStorage)second.Storage).Data, Is.SameAs(firstArray), "a disposed large array is recycled");
+        Assert.That(second.ToArray(), Is.All.Zero, "Zeros clears a recycled array");
+        var third = be.Empty([large]);
+        Assert.That(((CpuStorage)third.Storage).Data, Is.Not.SameAs(firstArray), "an array in use is never handed out twice");
+
+        var tiny = be.Zeros([small]);
+        var tinyArray = ((CpuStorage)tiny.Storage).Data;
+        tiny.Dispose();
+        Assert.That(((CpuStorage)be.Zeros([small]).Storage).Data, Is.Not.SameAs(tinyArray), "small arrays are left to the GC");
+    }
+
+    [Test]
     public void ShapeMismatchNamesTheTensorAndBothShapes()
     {
         var be = new CpuBackend();

@@ -11,6 +11,9 @@ public sealed partial class CpuBackend : IBackend
 {
     private readonly CpuGemmKernel _kernel;
 
+    // Recycled arrays of disposed tensors; bounded so an idle backend does not hold more than this.
+    private readonly CpuArrayPool _pool = new(capacityBytes: 2L << 30);
+
     /// <param name="useFastPaths">False: every op runs <see cref="CpuReference"/>'s naive loops.</param>
     /// <param name="threads">Threads the fast paths may use; 0 = one per core.</param>
     /// <param name="vectorBits">SGEMM micro-kernel width: 256 or 512; 0 = the widest the CPU accelerates (512 runs, slowly, in software where AVX-512 is missing: tests use that to check it).</param>
@@ -80,22 +83,26 @@ public sealed partial class CpuBackend : IBackend
     private Tensor Allocate(int[] shape, DType dtype, bool zeroed)
     {
         int count = ElementCount(shape);
-        Array data = dtype switch
+        var (data, release) = dtype switch
         {
-            DType.Float32 => zeroed ? new float[count] : GC.AllocateUninitializedArray<float>(count),
-            DType.Int32 => zeroed ? new int[count] : GC.AllocateUninitializedArray<int>(count),
-            DType.UInt8 => zeroed ? new byte[count] : GC.AllocateUninitializedArray<byte>(count),
+            DType.Float32 => Rent<float>(count, zeroed),
+            DType.Int32 => Rent<int>(count, zeroed),
+            DType.UInt8 => Rent<byte>(count, zeroed),
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
         };
-        return new Tensor(this, new CpuStorage(data), (int[])shape.Clone(), dtype);
+        return new Tensor(this, new CpuStorage(data, release), (int[])shape.Clone(), dtype);
     }
 
-    private Tensor FromHost<T>(T[] data, int[] shape, DType dtype)
+    private (Array, Action<Array>?) Rent<T>(int count, bool zeroed) where T : unmanaged => _pool.Rent<T>(count, zeroed);
+
+    private Tensor FromHost<T>(T[] data, int[] shape, DType dtype) where T : unmanaged
     {
         int count = ElementCount(shape);
         if (data.Length != count)
             throw new ArgumentException($"FromArray: shape {Shapes.Format(shape)} holds {count} elements but the array has {data.Length}");
-        return new Tensor(this, new CpuStorage((T[])data.Clone()), (int[])shape.Clone(), dtype);
+        var (copy, release) = _pool.Rent<T>(count, zeroed: false);
+        data.CopyTo(copy, 0);
+        return new Tensor(this, new CpuStorage(copy, release), (int[])shape.Clone(), dtype);
     }
 
     private static int ElementCount(int[] shape)

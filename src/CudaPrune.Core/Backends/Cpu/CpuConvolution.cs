@@ -5,18 +5,19 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// Shapes: x[N,C,H,W], w[OC,C,K,K] = [OC, CKK], y[N,OC,OH,OW] = N × [OC, P]; CKK = C·K·K, P = OH·OW.
 /// </summary>
 /// <remarks>
-/// forward:         y_n[OC,P] = w[OC,CKK] · col_n[CKK,P]  (w packed once into Ã panels; col_n written straight into B̃ panels)
+/// forward:         y_n[OC,P] = w[OC,CKK] · col_n[CKK,P]  (w packed once into Ã panels; col_n written straight into B̃ panels, a few at a time)
 /// backward-data:   stride 1: the forward of dy with the flipped, transposed kernel w'[C, OC·K·K] and padding K-1-pad, accumulated into dx;
 ///                  other strides: dcol[CKK,P] = wᵀ[CKK,OC] · dy_n[OC,P], then dx_n += col2im(dcol)
 /// backward-weight: dw[OC,CKK] += dy_n[OC,P] · col_nᵀ[P,CKK]  (dot-product kernel: both operands are contiguous along P),
-///                  small images grouped side by side so the dot products run long; one partial sum per thread,
-///                  added in thread order so results do not depend on timing.
+///                  small images grouped side by side so the dot products run long; one partial sum per chunk of images,
+///                  added in chunk order so results do not depend on timing.
 /// </remarks>
 internal static unsafe class CpuConvolution
 {
     private const int MR = CpuGemmKernel.MR;
     private const int KC = 256;          // depth block of the forward and backward-data GEMMs
     private const int PixelBlock = 512;  // pixels per block in the weight gradient: keeps the column rows in L2
+    private const int ColumnBlockFloats = 1 << 16; // im2col panels filled at a time in the forward: 256 KiB, half of L2
     private const long MinFlopsPerThread = 1 << 20;
 
     public static void Forward(CpuGemmKernel kernel, int threads, float[] x, float[] w, float[]? b, float[] y, Conv2dGeometry g)
@@ -35,14 +36,14 @@ internal static unsafe class CpuConvolution
         Conv2dGeometry g, bool accumulate)
     {
         int OC = g.OC, CKK = g.C * g.K * g.K, P = g.OH * g.OW, nr = kernel.NR;
-        int panels = (P + nr - 1) / nr;
         long xStride = (long)g.C * g.H * g.W, yStride = (long)OC * P;
         var runs = new CpuIm2Col.Runs(g, nr);
+        int panelsPerBlock = Math.Clamp(ColumnBlockFloats / (nr * CKK), 1, runs.Panels);
         nint xs = (nint)x, ys = (nint)y, bs = (nint)bias, ws = (nint)wPanels;
         int t = CpuParallel.ThreadsFor(g.Flops, threads, MinFlopsPerThread);
         CpuParallel.For(t, g.N, (n0, n1) =>
         {
-            float* cols = CpuScratch.Get(ScratchSlot.ConvColumns, (long)panels * nr * CKK);
+            float* cols = CpuScratch.Get(ScratchSlot.ConvColumns, (long)panelsPerBlock * nr * CKK);
             float* padded = CpuScratch.Get(ScratchSlot.ConvPaddedInput, CpuIm2Col.PaddedSize(g));
             for (int n = n0; n < n1; n++)
             {
@@ -54,10 +55,16 @@ internal static unsafe class CpuConvolution
                         if (accumulate) CpuVector.Shift(plane, ((float*)bs)[oc]);
                         else plane.Fill(((float*)bs)[oc]);
                     }
-                CpuIm2Col.Im2Col((float*)xs + n * xStride, g, runs, cols, padded);
-                for (int k0 = 0; k0 < CKK; k0 += KC)
-                    CpuSgemm.MacroKernel(kernel, OC, P, Math.Min(KC, CKK - k0), (float*)ws + k0 * MR, (long)MR * CKK,
-                        cols + (long)k0 * nr, (long)nr * CKK, yn, P, 1f, accumulate: accumulate || bs != 0 || k0 > 0);
+                float* src = CpuIm2Col.PaddedImage((float*)xs + n * xStride, g, padded);
+                for (int panel0 = 0; panel0 < runs.Panels; panel0 += panelsPerBlock)
+                {
+                    int panel1 = Math.Min(runs.Panels, panel0 + panelsPerBlock);
+                    int p0 = panel0 * nr, pixels = Math.Min(P, panel1 * nr) - p0;
+                    CpuIm2Col.Im2Col(src, g, runs, panel0, panel1, cols, nr);
+                    for (int k0 = 0; k0 < CKK; k0 += KC)
+                        CpuSgemm.MacroKernel(kernel, OC, pixels, Math.Min(KC, CKK - k0), (float*)ws + k0 * MR, (long)MR * CKK,
+                            cols + (long)k0 * nr, (long)nr * CKK, yn + p0, P, 1f, accumulate: accumulate || bs != 0 || k0 > 0);
+                }
             }
         });
     }
@@ -124,7 +131,7 @@ internal static unsafe class CpuConvolution
         // Small images are grouped side by side so each dot product runs over at least a pixel block.
         int group = Math.Clamp(PixelBlock / P, 1, Math.Max(1, g.N / chunks));
         long L = (long)group * P;
-        long partSize = (long)OC * CKK + OC; // one thread's dw, then its db
+        long partSize = (long)OC * CKK + OC; // one chunk's dw, then its db
         var runs = new CpuIm2Col.Runs(g, P);
         fixed (float* pdy = dy, px = x, pdw = dw, pdb = db)
         {
@@ -156,7 +163,7 @@ internal static unsafe class CpuConvolution
                         lda = L;
                     }
                     for (int j = 0; j < images; j++)
-                        CpuIm2Col.Im2Col((float*)xs + (n + j) * xStride, g, runs, col + (long)j * P, L, padded);
+                        CpuIm2Col.Im2Col(CpuIm2Col.PaddedImage((float*)xs + (n + j) * xStride, g, padded), g, runs, 0, 1, col + (long)j * P, L);
                     for (int p0 = 0; p0 < len; p0 += PixelBlock)
                     {
                         int block = Math.Min(PixelBlock, len - p0);

@@ -12,27 +12,31 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// dst[(p / nr)·CKK·nr + k·nr + p % nr], so the forward GEMM needs no packing pass (nr = P gives the
 /// plain row-major matrix). The image is first copied with a zero border, so every row of col is a set
 /// of plain copies (runs) from it; the runs depend only on the geometry and are computed once per call.
+/// The forward fills a few panels at a time, so they are still in L2 when the GEMM reads them.
 /// </remarks>
 internal static unsafe class CpuIm2Col
 {
     /// <summary>
     /// Where each run of consecutive pixels of one col row comes from and goes to: source offset in a
-    /// padded plane, destination offset from the row's start in panel layout, and length. Same for every row k.
+    /// padded plane, destination offset from the row's start in panel layout, and length. Same for every
+    /// row k. Runs never cross a panel, so a range of panels is a range of runs.
     /// </summary>
     internal sealed class Runs
     {
         public Runs(Conv2dGeometry g, int nr)
         {
-            int OW = g.OW, S = g.Stride, Wp = g.W + 2 * g.Padding;
+            int OW = g.OW, S = g.Stride, Wp = g.W + 2 * g.Padding, P = g.OH * OW;
             long panelStride = (long)g.C * g.K * g.K * nr;
             var source = new List<int>();
             var destination = new List<long>();
             var length = new List<int>();
+            var firstRun = new List<int>();
             int p = 0;
             for (int oh = 0; oh < g.OH; oh++)
                 for (int ow = 0; ow < OW;)
                 {
                     int lane = p % nr;
+                    if (lane == 0) firstRun.Add(source.Count);
                     int run = Math.Min(nr - lane, OW - ow);
                     source.Add(oh * S * Wp + ow * S);
                     destination.Add(p / nr * panelStride + lane);
@@ -40,41 +44,51 @@ internal static unsafe class CpuIm2Col
                     ow += run;
                     p += run;
                 }
-            (Source, Destination, Length, Nr) = (source.ToArray(), destination.ToArray(), length.ToArray(), nr);
+            firstRun.Add(source.Count);
+            (Source, Destination, Length, FirstRun, Nr, PanelStride) =
+                (source.ToArray(), destination.ToArray(), length.ToArray(), firstRun.ToArray(), nr, panelStride);
+            Panels = (P + nr - 1) / nr;
+            Tail = P % nr;
         }
 
         public int[] Source { get; }
         public long[] Destination { get; }
         public int[] Length { get; }
+
+        /// <summary>FirstRun[j] = the first run of panel j; FirstRun[Panels] = the run count.</summary>
+        public int[] FirstRun { get; }
+
         public int Nr { get; }
+        public int Panels { get; }
+        public long PanelStride { get; }
+
+        /// <summary>Pixels in the last panel when it is partial (its other lanes are zeroed), else 0.</summary>
+        public int Tail { get; }
     }
 
     /// <summary>Floats of the zero-bordered copy of one image.</summary>
     public static long PaddedSize(Conv2dGeometry g) => (long)g.C * (g.H + 2 * g.Padding) * (g.W + 2 * g.Padding);
 
-    /// <summary>
-    /// x[C,H,W] → columns in panels of runs.Nr pixels (lanes past P zeroed). <paramref name="padded"/> is
-    /// scratch of <see cref="PaddedSize"/> floats (unused without padding).
-    /// </summary>
-    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, float* padded) =>
-        Im2Col(x, g, runs, dst, runs.Nr, padded);
+    /// <summary>The image im2col reads: x itself without padding, else its zero-bordered copy in <paramref name="padded"/> (<see cref="PaddedSize"/> floats).</summary>
+    public static float* PaddedImage(float* x, Conv2dGeometry g, float* padded)
+    {
+        if (g.Padding == 0) return x;
+        Pad(x, g.C, g.H, g.W, g.Padding, padded);
+        return padded;
+    }
 
     /// <summary>
-    /// As above, with row k of the columns starting at dst + k·<paramref name="rowStride"/>: with runs for
-    /// nr = P (plain layout) and a row stride of several images' pixels, images can sit side by side.
+    /// Panels [panel0, panel1) of the columns of the padded image <paramref name="src"/>, panel0 written at
+    /// <paramref name="dst"/>, row k of a panel at k·<paramref name="rowStride"/> (runs.Nr for the packed
+    /// layout; with runs for nr = P, a larger stride lets several images sit side by side).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Im2Col(float* x, Conv2dGeometry g, Runs runs, float* dst, long rowStride, float* padded)
+    public static void Im2Col(float* src, Conv2dGeometry g, Runs runs, int panel0, int panel1, float* dst, long rowStride)
     {
-        int C = g.C, K = g.K, S = g.Stride, pad = g.Padding;
-        int Hp = g.H + 2 * pad, Wp = g.W + 2 * pad, P = g.OH * g.OW, CKK = C * K * K, nr = runs.Nr;
-        float* src = x;
-        if (pad > 0)
-        {
-            Pad(x, C, g.H, g.W, pad, padded);
-            src = padded;
-        }
-        int count = runs.Length.Length;
+        int C = g.C, K = g.K, S = g.Stride;
+        int Hp = g.H + 2 * g.Padding, Wp = g.W + 2 * g.Padding, nr = runs.Nr;
+        int r0 = runs.FirstRun[panel0], r1 = runs.FirstRun[panel1];
+        long shift = panel0 * runs.PanelStride;
         fixed (int* sourceOffsets = runs.Source, lengths = runs.Length)
         fixed (long* destinationOffsets = runs.Destination)
         {
@@ -84,11 +98,11 @@ internal static unsafe class CpuIm2Col
             {
                 int k = (c * K + kh) * K + kw;
                 float* plane = src + (nint)c * Hp * Wp + kh * Wp + kw;
-                float* row = dst + k * rowStride;
+                float* row = dst + k * rowStride - shift;
                 if (S == 1)
-                    for (int r = 0; r < count; r++) Copy(plane + sourceOffsets[r], row + destinationOffsets[r], lengths[r]);
+                    for (int r = r0; r < r1; r++) Copy(plane + sourceOffsets[r], row + destinationOffsets[r], lengths[r]);
                 else
-                    for (int r = 0; r < count; r++)
+                    for (int r = r0; r < r1; r++)
                     {
                         float* s = plane + sourceOffsets[r];
                         float* d = row + destinationOffsets[r];
@@ -96,11 +110,10 @@ internal static unsafe class CpuIm2Col
                     }
             }
         }
-        int tail = P % nr;
-        if (tail != 0)
+        if (runs.Tail != 0 && panel1 == runs.Panels)
         {
-            float* last = dst + (long)(P / nr) * CKK * nr;
-            for (int k = 0; k < CKK; k++) new Span<float>(last + (nint)k * nr + tail, nr - tail).Clear();
+            float* last = dst + (panel1 - 1 - panel0) * runs.PanelStride;
+            for (int k = 0; k < C * K * K; k++) new Span<float>(last + k * rowStride + runs.Tail, nr - runs.Tail).Clear();
         }
     }
 

@@ -7,8 +7,8 @@ namespace CudaPrune.Core.Backends.Cpu;
 /// <remarks>
 /// Loops, outermost first: NC columns of B (an L3-sized block), KC depth (packed B block; one B̃ panel,
 /// KC·NR floats = 16 KiB, sits in L1), MC rows of A (packed Ã block, MC·KC floats = 144 KiB, in L2),
-/// then NR-column and MR-row panels around the micro-kernel. Threads each take a contiguous slab of rows
-/// (or of columns, when C is wide) and run the whole nest on it with their own packing buffers.
+/// then NR-column and MR-row panels around the micro-kernel. Threads take contiguous slabs of rows
+/// (or of columns, when C is wide) at a time and run the whole nest on it with their own packing buffers.
 /// </remarks>
 internal static unsafe class CpuSgemm
 {
