@@ -26,16 +26,18 @@ public sealed class BatchNormChecks : IKernelCheckSource
             ? [(3, 5, 7, 7), (2, 3, 1, 1), (4, 2, 9, 9)]
             : [(128, 16, 32, 32), (128, 64, 8, 8), (64, 64, 32, 32), (256, 512, 2, 2)]; // resnet20 stages 1 and 3, vgg16 first and last
         int[] blocks = quick ? [32, 128] : [128, 256, 512];
-        foreach (var block in blocks)
+        // Shape-major, so that consecutive checks share the reference outputs (ReferenceCheck).
         foreach (var (N, C, H, W) in shapes)
         {
             string shape = $"N={N} C={C} H={H} W={W}";
             foreach (var version in new[] { 1, 2 })
-            {
+            foreach (var block in blocks)
                 yield return ReferenceCheck.Create("batch_norm_train_forward", version, block, shape, 2e-5, 2e-5, be => TrainForward(be, N, C, H, W));
+            foreach (var version in new[] { 1, 2 })
+            foreach (var block in blocks)
                 yield return ReferenceCheck.Create("batch_norm_backward", version, block, shape, 1e-4, 1e-4, be => Backward(be, N, C, H, W));
-            }
-            yield return ReferenceCheck.Create("batch_norm_eval_forward", 1, block, shape, 2e-6, 1e-5, be => EvalForward(be, N, C, H, W));
+            foreach (var block in blocks)
+                yield return ReferenceCheck.Create("batch_norm_eval_forward", 1, block, shape, 2e-6, 1e-5, be => EvalForward(be, N, C, H, W));
         }
     }
 

@@ -18,9 +18,9 @@ public sealed class ElementwiseChecks : IKernelCheckSource
         long[] sizes = quick ? [7, 4099] : [128L * 16 * 32 * 32 + 3, 256L * 64 * 32 * 32];
         int[] blocks = quick ? [64, 256] : [128, 256, 512];
         foreach (var op in Ops)
+        foreach (var n in sizes)
         foreach (var version in new[] { 1, 2 })
         foreach (var block in blocks)
-        foreach (var n in sizes)
         {
             var (atol, rtol) = op == "add_in_place" ? (1e-6, 1e-6) : (0.0, 0.0);
             yield return ReferenceCheck.Create(op, version, block, $"n={n}", atol, rtol, be => Run(be, op, n));

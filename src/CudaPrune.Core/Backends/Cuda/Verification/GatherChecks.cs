@@ -17,15 +17,16 @@ public sealed class GatherChecks : IKernelCheckSource
             ? [([5, 7, 3, 3], 1, 4), ([6, 5, 3, 3], 0, 3), ([2, 3, 5], -1, 2)]
             : [([512, 512, 3, 3], 1, 256), ([512, 256, 3, 3], 0, 300), ([128, 64, 32, 32], 1, 40)];
         int[] blocks = quick ? [64, 256] : [128, 256];
-        foreach (var block in blocks)
         foreach (var (shape, dim, kept) in cases)
         foreach (var dtype in new[] { DType.Float32, DType.Int32, DType.UInt8 })
         {
             string text = $"{Shapes.Format(shape)} dim={dim} keep={kept} {dtype}";
-            yield return ReferenceCheck.Create(dtype == DType.UInt8 ? "index_select_u8" : "index_select", 1, block, text, 0, 0,
-                be => Select(be, shape, dim, kept, dtype));
-            yield return ReferenceCheck.Create(dtype switch { DType.Float32 => "index_add", DType.Int32 => "index_add_i32", _ => "index_add_u8" }, 1, block, text, 0, 0,
-                be => Add(be, shape, dim, kept, dtype));
+            string select = dtype == DType.UInt8 ? "index_select_u8" : "index_select";
+            string add = dtype switch { DType.Float32 => "index_add", DType.Int32 => "index_add_i32", _ => "index_add_u8" };
+            foreach (var block in blocks)
+                yield return ReferenceCheck.Create(select, 1, block, text, 0, 0, be => Select(be, shape, dim, kept, dtype));
+            foreach (var block in blocks)
+                yield return ReferenceCheck.Create(add, 1, block, text, 0, 0, be => Add(be, shape, dim, kept, dtype));
         }
     }
 

@@ -29,24 +29,28 @@ public sealed class PoolingChecks : IKernelCheckSource
             : [(128, 64, 8, 8), (256, 512, 1, 1), (256, 512, 7, 7)];     // resnet20's, vgg16's, resnet's global pooling
         int[] blocks = quick ? [64, 256] : [128, 256, 512];
 
-        foreach (var block in blocks)
+        // Shape-major, so that consecutive checks share the reference outputs (ReferenceCheck).
+        foreach (var g in windows)
         {
-            foreach (var g in windows)
-            {
-                string shape = g.ToString();
+            string shape = g.ToString();
+            foreach (var block in blocks)
                 yield return ReferenceCheck.Create("max_pool2d_forward", 1, block, shape, 0, 0, be => MaxForward(be, g));
-                foreach (var version in new[] { 1, 2 })
-                    yield return ReferenceCheck.Create("max_pool2d_backward", version, block, shape, 2e-6, 1e-5, be => MaxBackward(be, g));
+            foreach (var version in new[] { 1, 2 })
+            foreach (var block in blocks)
+                yield return ReferenceCheck.Create("max_pool2d_backward", version, block, shape, 2e-6, 1e-5, be => MaxBackward(be, g));
+            foreach (var block in blocks)
                 yield return ReferenceCheck.Create("avg_pool2d_forward", 1, block, shape, 2e-6, 1e-5, be => AvgForward(be, g));
+            foreach (var block in blocks)
                 yield return ReferenceCheck.Create("avg_pool2d_backward", 1, block, shape, 2e-6, 1e-5, be => AvgBackward(be, g));
-            }
-            foreach (var (N, C, H, W) in planes)
-            {
-                string shape = $"N={N} C={C} H={H} W={W}";
-                foreach (var version in new[] { 1, 2 })
-                    yield return ReferenceCheck.Create("global_avg_pool_forward", version, block, shape, 1e-5, 1e-5, be => GlobalForward(be, N, C, H, W));
+        }
+        foreach (var (N, C, H, W) in planes)
+        {
+            string shape = $"N={N} C={C} H={H} W={W}";
+            foreach (var version in new[] { 1, 2 })
+            foreach (var block in blocks)
+                yield return ReferenceCheck.Create("global_avg_pool_forward", version, block, shape, 1e-5, 1e-5, be => GlobalForward(be, N, C, H, W));
+            foreach (var block in blocks)
                 yield return ReferenceCheck.Create("global_avg_pool_backward", 1, block, shape, 0, 0, be => GlobalBackward(be, N, C, H, W));
-            }
         }
     }
 

@@ -20,10 +20,10 @@ public sealed class SgdChecks : IKernelCheckSource
         // 7 = one float4 and a 3-element tail; large: resnet20's parameters (~270k) and vgg16's biggest layer.
         long[] sizes = quick ? [7, 1027] : [272_474, 512L * 512 * 9 + 1];
         int[] blocks = quick ? [64, 256] : [128, 256, 512];
-        foreach (var version in new[] { 1, 2 })
-        foreach (var block in blocks)
         foreach (var n in sizes)
         foreach (var p in Settings)
+        foreach (var version in new[] { 1, 2 })
+        foreach (var block in blocks)
         {
             string shape = $"n={n} lr={p.LearningRate} momentum={p.Momentum} wd={p.WeightDecay}{(p.Nesterov ? " nesterov" : "")}";
             yield return ReferenceCheck.Create("sgd_step", version, block, shape, 1e-6, 1e-5, be => TwoSteps(be, n, p));
