@@ -9,6 +9,7 @@
 #include "runtime.h"
 
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <utility>
 
@@ -44,8 +45,72 @@ template <class... A> std::string format(const char* fmt, A... a) {
     return buf;
 }
 
-void yieldToScheduler(Worker& w, Fiber& f) {
-    switchContext(f.context, w.scheduler, f.state == FiberState::Done || f.state == FiberState::Failed);
+void fiberMain(void* arg);
+
+bool runnable(const Worker& w, const Fiber& f) {
+    switch (f.state) {
+    case FiberState::NotStarted: return true;
+    case FiberState::AtBarrier: return w.barrier.generation != f.waitGeneration;
+    case FiberState::AtWarpOp: return w.warps[f.linear >> 5].generation != f.waitGeneration;
+    default: return false;
+    }
+}
+
+// The next thread to run, in passes over the block's order; null when the block has finished, or when
+// a whole pass found no thread able to go on (w.deadlocked).
+Fiber* nextRunnable(Worker& w) {
+    for (;;) {
+        while (w.cursor < w.threads) {
+            Fiber& f = w.fibers[w.order[w.cursor++]];
+            if (runnable(w, f)) {
+                w.progressed = true;
+                return &f;
+            }
+        }
+        if (w.done == w.threads) return nullptr;
+        if (!w.progressed) {
+            w.deadlocked = true;
+            return nullptr;
+        }
+        w.cursor = 0;
+        w.progressed = false;
+    }
+}
+
+// A thread that finished leaves its stack here; whoever runs next gives it back to the pool (the
+// finishing thread cannot: it is still on that stack until the switch).
+void releaseFinishedStack(Worker& w) {
+    if (w.finishedStack != nullptr) {
+        w.stacks.give(w.finishedStack);
+        w.finishedStack = nullptr;
+    }
+}
+
+// Switches from `from` straight to thread `next` (starting it if new), or to the scheduler when null.
+// Returns when `from` is resumed.
+void transfer(Worker& w, Context& from, Fiber* next, bool fromIsFinished) {
+    Context* to = &w.scheduler;
+    if (next != nullptr) {
+        if (next->state == FiberState::NotStarted) {
+            next->stack = w.stacks.take(static_cast<ThreadView*>(next));
+            makeContext(next->context, w.stacks.stackBottom(next->stack), w.stacks.stackBytes(), &fiberMain, next);
+        }
+        next->state = FiberState::Running;
+        to = &next->context;
+    }
+    switchContext(from, *to, fromIsFinished);
+    releaseFinishedStack(w);
+}
+
+// The running thread waits (its state says for what): the next runnable thread runs, which may be this
+// one again. One switch per waiting thread, with no round trip through the scheduler.
+void suspend(Worker& w, Fiber& f) {
+    Fiber* next = nextRunnable(w);
+    if (next == &f) {
+        f.state = FiberState::Running;
+        return;
+    }
+    transfer(w, f.context, next, false);
 }
 
 // Ends the block from inside a thread: the scheduler reports `message` for this thread.
@@ -53,8 +118,9 @@ void yieldToScheduler(Worker& w, Fiber& f) {
     Fiber& f = currentFiber();
     Worker& w = *f.worker;
     w.error = std::move(message);
+    w.failed = &f;
     f.state = FiberState::Failed;
-    yieldToScheduler(w, f);
+    switchContext(f.context, w.scheduler);
     __builtin_unreachable();
 }
 
@@ -99,7 +165,7 @@ unsigned joinWarpCollective(unsigned mask, std::uint64_t bits, int predicate, Wa
     f.waitGeneration = c.generation;
     f.state = FiberState::AtWarpOp;
     if (warpComplete(c)) completeWarp(c);
-    yieldToScheduler(w, f);
+    suspend(w, f);
     return parity;
 }
 
@@ -116,19 +182,14 @@ void threadExited(Worker& w, Fiber& f) {
 void fiberMain(void* arg) {
     Fiber& f = *static_cast<Fiber*>(arg);
     Worker& w = *f.worker;
+    releaseFinishedStack(w);
     w.launch->kernel->call(w.launch->args);
     threadExited(w, f);
     f.state = FiberState::Done;
-    yieldToScheduler(w, f);
-}
-
-bool runnable(const Worker& w, const Fiber& f) {
-    switch (f.state) {
-    case FiberState::NotStarted: return true;
-    case FiberState::AtBarrier: return w.barrier.generation != f.waitGeneration;
-    case FiberState::AtWarpOp: return w.warps[f.linear >> 5].generation != f.waitGeneration;
-    default: return false;
-    }
+    w.done++;
+    w.finishedStack = f.stack;
+    f.stack = nullptr;
+    transfer(w, f.context, nextRunnable(w), true); // never resumed
 }
 
 std::string describeThread(const Fiber& f) {
@@ -169,9 +230,10 @@ void chooseOrder(std::vector<int>& order, int threads, std::uint64_t seed, long 
     default: {
         for (int t = 0; t < threads; t++) order[t] = t;
         std::uint64_t s = h | 1;
-        for (int t = threads - 1; t > 0; t--) {
+        for (int t = threads - 1; t > 0; t--) { // Fisher-Yates; a multiply-shift instead of a modulo
             s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-            std::swap(order[t], order[static_cast<int>(s % static_cast<std::uint64_t>(t + 1))]);
+            const auto pick = static_cast<int>(((s >> 32) * static_cast<std::uint64_t>(t + 1)) >> 32);
+            std::swap(order[t], order[pick]);
         }
     }
     }
@@ -242,14 +304,17 @@ bool runBlock(Worker& w, const LaunchParams& p, long linear) {
     unsigned char* dynamic = prepareDynamicShared(w, p.dynamicSharedBytes);
     w.block.dynamicShared = dynamic;
 
-    for (int t = 0; t < threads; t++) {
-        Fiber& f = w.fibers[t];
-        f.threadIdx = {static_cast<unsigned>(t % bx), static_cast<unsigned>(t % bxy / bx), static_cast<unsigned>(t / bxy)};
-        f.block = &w.block;
-        f.worker = &w;
-        f.linear = t;
-        f.state = FiberState::NotStarted;
+    if (w.shape.x != p.block.x || w.shape.y != p.block.y || w.shape.z != p.block.z) {
+        for (int t = 0; t < threads; t++) { // laid out once per block shape: the divisions add up
+            Fiber& f = w.fibers[t];
+            f.threadIdx = {static_cast<unsigned>(t % bx), static_cast<unsigned>(t % bxy / bx), static_cast<unsigned>(t / bxy)};
+            f.block = &w.block;
+            f.worker = &w;
+            f.linear = t;
+        }
+        w.shape = p.block;
     }
+    for (int t = 0; t < threads; t++) w.fibers[t].state = FiberState::NotStarted;
     for (int k = 0; k < (threads + 31) / 32; k++) {
         WarpCollective& c = w.warps[k];
         const int lanes = threads - 32 * k;
@@ -262,33 +327,20 @@ bool runBlock(Worker& w, const LaunchParams& p, long linear) {
     w.barrier.alive = threads;
     chooseOrder(w.order, threads, p.seed, linear);
 
+    w.threads = threads;
+    w.cursor = 0;
+    w.done = 0;
+    w.progressed = false;
+    w.deadlocked = false;
+    w.failed = nullptr;
+    transfer(w, w.scheduler, nextRunnable(w), false); // returns when the block has ended, one way or another
     bool ok = true;
-    for (int done = 0; ok && done < threads;) {
-        bool progressed = false;
-        for (int t : w.order) {
-            Fiber& f = w.fibers[t];
-            if (!runnable(w, f)) continue;
-            if (f.state == FiberState::NotStarted) {
-                f.stack = w.stacks.take(static_cast<ThreadView*>(&f));
-                makeContext(f.context, w.stacks.stackBottom(f.stack), w.stacks.stackBytes(), &fiberMain, &f);
-            }
-            f.state = FiberState::Running;
-            switchContext(w.scheduler, f.context);
-            progressed = true;
-            if (f.state == FiberState::Done) {
-                w.stacks.give(f.stack);
-                f.stack = nullptr;
-                done++;
-            } else if (f.state == FiberState::Failed) {
-                w.error = describeThread(f) + ": " + w.error;
-                ok = false;
-                break;
-            }
-        }
-        if (ok && !progressed) {
-            w.error = describeDeadlock(w, threads);
-            ok = false;
-        }
+    if (w.failed != nullptr) {
+        w.error = describeThread(*w.failed) + ": " + w.error;
+        ok = false;
+    } else if (w.deadlocked) {
+        w.error = describeDeadlock(w, threads);
+        ok = false;
     }
     // Threads left suspended by a failure are abandoned; their stacks go back to the pool.
     for (int t = 0; t < threads; t++) {
@@ -316,7 +368,7 @@ Tally syncthreadsTally(int predicate) {
     f.waitGeneration = b.generation;
     f.state = FiberState::AtBarrier;
     if (b.arrived == b.alive) completeBarrier(b);
-    yieldToScheduler(w, f); // even the last to arrive: the next phase starts in the scheduler's order
+    suspend(w, f); // even the last to arrive: the threads resume in the block's order
     return b.result[parity];
 }
 

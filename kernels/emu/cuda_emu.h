@@ -12,14 +12,11 @@
 // for the GPU too (CI compiles every file with NVRTC as well).
 #pragma once
 
-#include <atomic>
 #include <cfloat>
 #include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <type_traits>
 
 #include "device_types.h"
 
@@ -88,44 +85,56 @@ inline int __all_sync(unsigned mask, int predicate) {
 }
 inline unsigned __activemask() { return emu::activeMask(); }
 
-inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
-inline void __threadfence_block() { std::atomic_thread_fence(std::memory_order_seq_cst); }
+inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+inline void __threadfence_block() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 [[noreturn]] inline void __trap() { emu::trap(); }
 
 // ---- atomics: blocks run concurrently on the worker threads, so these are real atomics ------------
-namespace emu {
-template <class T> inline std::atomic_ref<T> atomicRef(T* p) { return std::atomic_ref<T>(*p); }
-} // namespace emu
-#define EMU_ATOMIC_ARITH(T)                                                                                   \
-    inline T atomicAdd(T* p, T v) { return emu::atomicRef(p).fetch_add(v, std::memory_order_relaxed); }      \
-    inline T atomicExch(T* p, T v) { return emu::atomicRef(p).exchange(v, std::memory_order_relaxed); }
+// (GCC's __atomic builtins rather than <atomic>, which would double the compile time of every kernel file.)
 #define EMU_ATOMIC_INT(T)                                                                                     \
-    EMU_ATOMIC_ARITH(T)                                                                                       \
-    inline T atomicSub(T* p, T v) { return emu::atomicRef(p).fetch_sub(v, std::memory_order_relaxed); }      \
-    inline T atomicAnd(T* p, T v) { return emu::atomicRef(p).fetch_and(v, std::memory_order_relaxed); }      \
-    inline T atomicOr(T* p, T v) { return emu::atomicRef(p).fetch_or(v, std::memory_order_relaxed); }        \
-    inline T atomicXor(T* p, T v) { return emu::atomicRef(p).fetch_xor(v, std::memory_order_relaxed); }      \
+    inline T atomicAdd(T* p, T v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }                     \
+    inline T atomicSub(T* p, T v) { return __atomic_fetch_sub(p, v, __ATOMIC_RELAXED); }                     \
+    inline T atomicAnd(T* p, T v) { return __atomic_fetch_and(p, v, __ATOMIC_RELAXED); }                     \
+    inline T atomicOr(T* p, T v) { return __atomic_fetch_or(p, v, __ATOMIC_RELAXED); }                       \
+    inline T atomicXor(T* p, T v) { return __atomic_fetch_xor(p, v, __ATOMIC_RELAXED); }                     \
+    inline T atomicExch(T* p, T v) { return __atomic_exchange_n(p, v, __ATOMIC_RELAXED); }                   \
     inline T atomicCAS(T* p, T expected, T desired) {                                                         \
-        emu::atomicRef(p).compare_exchange_strong(expected, desired, std::memory_order_relaxed);              \
+        __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);        \
         return expected;                                                                                      \
     }                                                                                                         \
     inline T atomicMax(T* p, T v) {                                                                           \
-        T old = emu::atomicRef(p).load(std::memory_order_relaxed);                                            \
-        while (old < v && !emu::atomicRef(p).compare_exchange_weak(old, v, std::memory_order_relaxed)) {}     \
+        T old = __atomic_load_n(p, __ATOMIC_RELAXED);                                                         \
+        while (old < v && !__atomic_compare_exchange_n(p, &old, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) \
+            ;                                                                                                 \
         return old;                                                                                           \
     }                                                                                                         \
     inline T atomicMin(T* p, T v) {                                                                           \
-        T old = emu::atomicRef(p).load(std::memory_order_relaxed);                                            \
-        while (v < old && !emu::atomicRef(p).compare_exchange_weak(old, v, std::memory_order_relaxed)) {}     \
+        T old = __atomic_load_n(p, __ATOMIC_RELAXED);                                                         \
+        while (v < old && !__atomic_compare_exchange_n(p, &old, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) \
+            ;                                                                                                 \
         return old;                                                                                           \
     }
 EMU_ATOMIC_INT(int)
 EMU_ATOMIC_INT(unsigned)
 EMU_ATOMIC_INT(unsigned long long)
-EMU_ATOMIC_ARITH(float)
-EMU_ATOMIC_ARITH(double)
 #undef EMU_ATOMIC_INT
-#undef EMU_ATOMIC_ARITH
+
+// Floating-point atomics: a compare-and-swap loop on the bits.
+#define EMU_ATOMIC_FLOAT(T, Bits)                                                                             \
+    inline T atomicAdd(T* p, T v) {                                                                           \
+        Bits* bits = reinterpret_cast<Bits*>(p);                                                              \
+        Bits old = __atomic_load_n(bits, __ATOMIC_RELAXED);                                                   \
+        while (!__atomic_compare_exchange_n(bits, &old, emu::toBitsOf<Bits>(emu::fromBits<T>(old) + v), true, \
+                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED))                              \
+            ;                                                                                                 \
+        return emu::fromBits<T>(old);                                                                         \
+    }                                                                                                         \
+    inline T atomicExch(T* p, T v) {                                                                          \
+        return emu::fromBits<T>(__atomic_exchange_n(reinterpret_cast<Bits*>(p), emu::toBitsOf<Bits>(v), __ATOMIC_RELAXED)); \
+    }
+EMU_ATOMIC_FLOAT(float, unsigned)
+EMU_ATOMIC_FLOAT(double, unsigned long long)
+#undef EMU_ATOMIC_FLOAT
 
 // ---- loads and stores with cache hints: plain accesses on the CPU ----------------------------------
 template <class T> inline T __ldg(const T* p) { return *p; }

@@ -4,8 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
-#include <type_traits>
 
 #define EMU_ALIGN(n) __attribute__((aligned(n)))
 
@@ -98,15 +96,17 @@ Tally warpVote(unsigned mask, int predicate, WarpOp op);
 unsigned activeMask();
 [[noreturn]] void trap();
 
-template <class T> inline std::uint64_t toBits(T v) {
-    static_assert(sizeof(T) <= 8 && std::is_trivially_copyable_v<T>, "warp shuffles move at most 8 bytes");
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &v, sizeof(T));
+// A value's bytes in an integer of type B, and back (as memcpy: no aliasing trouble).
+template <class B, class T> inline B toBitsOf(T v) {
+    static_assert(sizeof(T) <= sizeof(B) && __is_trivially_copyable(T), "at most the integer's size, trivially copyable");
+    B bits = 0;
+    __builtin_memcpy(&bits, &v, sizeof(T));
     return bits;
 }
-template <class T> inline T fromBits(std::uint64_t bits) {
+template <class T> inline std::uint64_t toBits(T v) { return toBitsOf<std::uint64_t>(v); }
+template <class T, class B> inline T fromBits(B bits) {
     T v;
-    std::memcpy(&v, &bits, sizeof(T));
+    __builtin_memcpy(&v, &bits, sizeof(T));
     return v;
 }
 template <class T> inline T shuffle(unsigned mask, T v, WarpOp op, int arg, int width) {

@@ -75,9 +75,11 @@ emu_context_start:
 void makeContext(Context& c, unsigned char* stackBottom, std::size_t stackSize, FiberEntry entry, void* arg) {
     c.entry = entry;
     c.arg = arg;
+#ifdef __SANITIZE_ADDRESS__
     c.stackBottom = stackBottom;
     c.stackSize = stackSize;
     c.fakeStack = nullptr;
+#endif
     // The frame emu_context_switch pops: r15 r14 r13 r12 rbx rbp return-address. It sits 8 bytes
     // below a 16-byte boundary, so the stack is 16-byte aligned after the `ret` and contextMain is
     // entered (through a call) with the ABI's alignment.
@@ -107,9 +109,11 @@ void ucontextMain(unsigned hi, unsigned lo) {
 void makeContext(Context& c, unsigned char* stackBottom, std::size_t stackSize, FiberEntry entry, void* arg) {
     c.entry = entry;
     c.arg = arg;
+#ifdef __SANITIZE_ADDRESS__
     c.stackBottom = stackBottom;
     c.stackSize = stackSize;
     c.fakeStack = nullptr;
+#endif
     getcontext(&c.uc);
     c.uc.uc_stack.ss_sp = stackBottom;
     c.uc.uc_stack.ss_size = stackSize;
@@ -123,8 +127,8 @@ static inline void rawSwitch(Context& from, Context& to) { swapcontext(&from.uc,
 #endif
 
 void switchContext(Context& from, Context& to, bool fromIsFinished) {
-    to.resumedFrom = &from;
 #ifdef __SANITIZE_ADDRESS__
+    to.resumedFrom = &from;
     __sanitizer_start_switch_fiber(fromIsFinished ? nullptr : &from.fakeStack, to.stackBottom, to.stackSize);
 #else
     (void)fromIsFinished;

@@ -23,11 +23,13 @@ struct Context {
 #endif
     FiberEntry entry = nullptr;
     void* arg = nullptr;
-    // Only the AddressSanitizer build reads these: ASan must be told which stack is live.
+#ifdef __SANITIZE_ADDRESS__
+    // ASan must be told which stack is live at each switch.
     const void* stackBottom = nullptr;
     std::size_t stackSize = 0;
     void* fakeStack = nullptr;
     Context* resumedFrom = nullptr;
+#endif
 };
 
 // Prepares `c` to run entry(arg) on the stack [stackBottom, stackBottom + stackSize) when first resumed.

@@ -14,6 +14,7 @@
 #include "runtime.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -149,7 +150,8 @@ int main(int argc, char** argv) {
             usage("argument " + std::to_string(i) + " of " + e.name + " takes " + std::to_string(e.argSizes[i]) + " bytes, got " + std::to_string(size));
         pointers.push_back(args[i].slot());
     }
-    if (!emu::launch(k, grid, block, smem, pointers.data(), seed, error)) {
+    bool invalid = false;
+    if (!emu::launch(k, grid, block, smem, pointers.data(), seed, error, invalid)) {
         std::fprintf(stderr, "emu-run: %s\n", error.c_str());
         return 3;
     }

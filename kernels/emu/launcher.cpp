@@ -7,6 +7,7 @@
 #include <atomic>
 #include <climits>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -14,7 +15,11 @@ namespace emu {
 
 namespace {
 
-constexpr unsigned SharedMemoryLimit = 48 * 1024; // static + dynamic per block, without an opt-in
+// Shared memory per block, as on the H100 the project targets: static variables up to 48 KiB; static +
+// dynamic up to 227 KiB, dynamic memory above 48 KiB being opted into at launch, as CudaGpu does
+// (cuFuncSetAttribute).
+constexpr unsigned StaticSharedLimit = 48 * 1024;
+constexpr unsigned SharedMemoryLimit = 227 * 1024;
 
 struct LaunchState {
     LaunchParams params{};
@@ -53,7 +58,10 @@ public:
     int size() const { return static_cast<int>(workers_.size()); }
 
     void run(LaunchState& s) {
-        const int participants = static_cast<int>(std::min<long>(size(), s.blocks));
+        // Waking a pool thread costs about as much as running a couple of thousand CUDA threads, so
+        // small launches stay on the calling thread.
+        const long threads = s.blocks * static_cast<long>(s.params.block.x * s.params.block.y * s.params.block.z);
+        const int participants = static_cast<int>(std::min({static_cast<long>(size()), s.blocks, std::max(1L, threads / 2048)}));
         if (participants > 1) {
             {
                 std::lock_guard lock(mutex_);
@@ -125,8 +133,11 @@ std::string checkLaunch(int k, uint3 grid, uint3 block, unsigned dynamicSharedBy
     else if (e.maxThreadsPerBlock > 0 && threads > static_cast<unsigned>(e.maxThreadsPerBlock))
         why = format("the block has %llu threads, more than the kernel's __launch_bounds__ of %d", threads,
                      e.maxThreadsPerBlock);
+    else if (staticSharedBytes(k) > StaticSharedLimit)
+        why = format("%u bytes of static shared memory exceed the %u a kernel may declare", staticSharedBytes(k),
+                     StaticSharedLimit);
     else if (staticSharedBytes(k) + 1ULL * dynamicSharedBytes > SharedMemoryLimit)
-        why = format("%u bytes of static + %u bytes of dynamic shared memory exceed the %u a block may use",
+        why = format("%u bytes of static + %u bytes of dynamic shared memory exceed the %u a block may opt into",
                      staticSharedBytes(k), dynamicSharedBytes, SharedMemoryLimit);
     if (why.empty()) return why;
     return format("invalid launch of %s: grid (%u,%u,%u), block (%u,%u,%u), %u bytes of dynamic shared memory: ",
@@ -160,13 +171,15 @@ int findKernel(const char* name) {
 }
 
 bool launch(int k, uint3 grid, uint3 block, unsigned dynamicSharedBytes, void* const* args, std::uint64_t seed,
-            std::string& error) {
+            std::string& error, bool& invalid) {
+    invalid = true;
     if (pool == nullptr) {
         error = "the emulator is not initialized (emu_init)";
         return false;
     }
     error = checkLaunch(k, grid, block, dynamicSharedBytes);
     if (!error.empty()) return false;
+    invalid = false;
     std::lock_guard lock(launchMutex);
     LaunchState s;
     s.params = {k, kernelTable[k], grid, block, dynamicSharedBytes, args, seed};
@@ -185,7 +198,6 @@ bool launch(int k, uint3 grid, uint3 block, unsigned dynamicSharedBytes, void* c
 EMU_API int emu_init(int workers) { return emu::initialize(workers, emu::lastError) ? 0 : -1; }
 EMU_API const char* emu_last_error() { return emu::lastError.c_str(); }
 EMU_API int emu_worker_count() { return emu::workerCount(); }
-EMU_API int emu_shared_memory_limit() { return static_cast<int>(emu::SharedMemoryLimit); }
 
 EMU_API int emu_kernel_count() { return emu::kernelCount; }
 EMU_API const char* emu_kernel_name(int k) { return emu::kernelTable[k]->name; }
@@ -209,6 +221,7 @@ EMU_API int emu_check_launch(int k, const unsigned* grid, const unsigned* block,
 // 0: ran; 1: invalid configuration; 2: the kernel failed (deadlock, __trap, ...). emu_last_error says why.
 EMU_API int emu_launch(int k, const unsigned* grid, const unsigned* block, unsigned dynamicSharedBytes,
                        void* const* args, unsigned long long seed) {
-    if (emu_check_launch(k, grid, block, dynamicSharedBytes) != 0) return 1;
-    return emu::launch(k, emu::toUint3(grid), emu::toUint3(block), dynamicSharedBytes, args, seed, emu::lastError) ? 0 : 2;
+    bool invalid = false;
+    if (emu::launch(k, emu::toUint3(grid), emu::toUint3(block), dynamicSharedBytes, args, seed, emu::lastError, invalid)) return 0;
+    return invalid ? 1 : 2;
 }

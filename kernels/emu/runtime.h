@@ -76,9 +76,17 @@ struct Worker {
     std::string error;        // why the block failed
 
     std::vector<Fiber> fibers;
+    uint3 shape{};            // the block shape the fibers' threadIdx are laid out for
     std::vector<WarpCollective> warps;
     BlockBarrier barrier;
-    std::vector<int> order;   // the order the scheduler resumes threads in (varies per block)
+    std::vector<int> order;   // the order threads run in, in passes (varies per block)
+    int threads = 0;          // of the running block
+    int cursor = 0;           // position in `order` of the current pass
+    bool progressed = false;  // some thread ran in the current pass
+    int done = 0;             // threads that returned
+    bool deadlocked = false;  // a whole pass found no thread able to go on
+    Fiber* failed = nullptr;  // the thread that failed the block (w.error says why)
+    unsigned char* finishedStack = nullptr; // see releaseFinishedStack
     StackPool stacks;
     std::vector<unsigned char> dynamicShared; // + a canary tail (not used by the ASan build)
 };
@@ -99,7 +107,8 @@ void poisonStaticShared(int kernelIndex, std::uint32_t pattern);
 bool initialize(int workers, std::string& error);
 int workerCount();
 int findKernel(const char* name);
+// False with `error` set when the launch failed; `invalid`: because of its configuration.
 bool launch(int kernelIndex, uint3 grid, uint3 block, unsigned dynamicSharedBytes, void* const* args,
-            std::uint64_t seed, std::string& error);
+            std::uint64_t seed, std::string& error, bool& invalid);
 
 } // namespace emu

@@ -11,6 +11,7 @@
 #include "runtime.h"
 
 #include <cctype>
+#include <cstring>
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>

@@ -17,7 +17,9 @@ namespace CudaPrune.Cuda.Emulation;
 /// </remarks>
 public sealed unsafe class EmulatedGpu : IGpu
 {
-    private const int SharedMemoryPerBlock = 48 * 1024; // as the native launcher enforces (emu/launcher.cpp)
+    // As the native launcher enforces (emu/launcher.cpp): an H100's 227 KiB per block, dynamic memory
+    // above the default 48 KiB being opted into at launch, as CudaGpu does.
+    private const int SharedMemoryPerBlockOptin = 227 * 1024;
 
     private readonly EmulatorSources _sources;
     private readonly EmulatorBuildOptions? _options;
@@ -107,7 +109,8 @@ public sealed unsafe class EmulatedGpu : IGpu
         }
         if (kernel.Module != moduleName)
             throw new ArgumentException($"kernel {kernelName} is defined in {kernel.Module}.cu, not {moduleName}.cu", nameof(moduleName));
-        return new GpuKernel(moduleName, kernelName, kernel.Index);
+        // The table's own strings: the per-launch check in KernelOf then compares references.
+        return new GpuKernel(kernel.Module, kernel.Name, kernel.Index);
     }
 
     public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
@@ -265,7 +268,7 @@ public sealed unsafe class EmulatedGpu : IGpu
         ClockRateKHz: 0,
         MemoryClockRateKHz: 0,
         MemoryBusWidthBits: 0,
-        MaxSharedMemoryPerBlockOptin: SharedMemoryPerBlock,
+        MaxSharedMemoryPerBlockOptin: SharedMemoryPerBlockOptin,
         DriverVersion: 0);
 
     // The host's last-level cache (what a benchmark's flush must evict), from sysfs; 0 if unknown.

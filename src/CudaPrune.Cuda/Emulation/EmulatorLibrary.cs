@@ -41,7 +41,6 @@ internal sealed unsafe class EmulatorLibrary
             throw new EmulatorBuildException($"the emulator library {path} failed to start: {LastError}");
 
         WorkerCount = ((delegate* unmanaged<int>)Export("emu_worker_count"))();
-        SharedMemoryLimit = ((delegate* unmanaged<int>)Export("emu_shared_memory_limit"))();
         var count = ((delegate* unmanaged<int>)Export("emu_kernel_count"))();
         var name = (delegate* unmanaged<int, nint>)Export("emu_kernel_name");
         var module = (delegate* unmanaged<int, nint>)Export("emu_kernel_module");
@@ -69,9 +68,6 @@ internal sealed unsafe class EmulatorLibrary
     public IReadOnlyList<EmulatedKernelInfo> Kernels { get; }
     public IReadOnlyList<GpuOnlyKernel> GpuOnly { get; }
     public int WorkerCount { get; }
-
-    /// <summary>Static plus dynamic shared memory a block may use.</summary>
-    public int SharedMemoryLimit { get; }
 
     /// <summary>Why the last failed call on this thread failed.</summary>
     public string LastError => Utf8(_lastError());

@@ -16,7 +16,8 @@ public sealed class EmulatorSources
     /// <summary>The environment variable that points at a kernels folder to use instead of the embedded one.</summary>
     public const string KernelsFolderVariable = "CUDAPRUNE_KERNELS";
 
-    private const string ResourcePrefix = "kernels/";
+    private const string KernelResources = "kernels/";      // kernels/*.cu, *.cuh (shared with the NVRTC compiler)
+    private const string RuntimeResources = "emulator/";    // emulator/emu/* -> emu/*
     private readonly SortedDictionary<string, SourceFile> _files;
 
     private EmulatorSources(SortedDictionary<string, SourceFile> files) => _files = files;
@@ -43,8 +44,15 @@ public sealed class EmulatorSources
     {
         var asm = typeof(EmulatorSources).Assembly;
         var files = new SortedDictionary<string, SourceFile>(StringComparer.Ordinal);
-        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
-            files[name[ResourcePrefix.Length..]] = new SourceFile(ReadResource(asm, name), $"{name} (embedded)");
+        foreach (var name in asm.GetManifestResourceNames())
+        {
+            var prefix = name.StartsWith(KernelResources, StringComparison.Ordinal) ? KernelResources
+                       : name.StartsWith(RuntimeResources, StringComparison.Ordinal) ? RuntimeResources
+                       : null;
+            if (prefix is null) continue;
+            var relative = name[prefix.Length..];
+            files[relative] = new SourceFile(ReadResource(asm, name), $"kernels/{relative} (embedded)");
+        }
         if (files.Count == 0) throw new InvalidOperationException("no kernels/ resources are embedded in CudaPrune.Cuda");
         return new EmulatorSources(files);
     }

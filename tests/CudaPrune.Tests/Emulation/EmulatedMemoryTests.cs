@@ -52,7 +52,7 @@ public class EmulatedMemoryTests
         Assert.That(gpu.Properties.Name, Is.EqualTo("emulated"));
         Assert.That((gpu.Properties.ComputeMajor, gpu.Properties.ComputeMinor), Is.EqualTo((0, 0)));
         Assert.That(gpu.Properties.MultiprocessorCount, Is.GreaterThanOrEqualTo(1));
-        Assert.That(gpu.Properties.MaxSharedMemoryPerBlockOptin, Is.EqualTo(48 * 1024));
+        Assert.That(gpu.Properties.MaxSharedMemoryPerBlockOptin, Is.EqualTo(227 * 1024));
         Assert.That(gpu.Properties.TotalMemoryBytes, Is.GreaterThan(0));
     }
 }

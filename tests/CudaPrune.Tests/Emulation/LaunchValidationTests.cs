@@ -11,7 +11,7 @@ public class LaunchValidationTests
     [TestCase(1, 1, 65, 1, 1, 0, "the block exceeds (1024, 1024, 64)")]
     [TestCase(32, 1, 1, 1, 65536, 0, "the grid exceeds")]
     [TestCase(0, 1, 1, 1, 1, 0, "is 0")]
-    [TestCase(32, 1, 1, 1, 1, 48 * 1024 + 4, "exceed the 49152 a block may use")]
+    [TestCase(32, 1, 1, 1, 1, 227 * 1024 + 4, "exceed the 232448 a block may opt into")]
     public unsafe void AnInvalidConfigurationIsRejected(int bx, int by, int bz, int gx, int gy, int dynamicShared, string why)
     {
         using var gpu = EmulatorToys.NewGpu();
@@ -37,9 +37,25 @@ public class LaunchValidationTests
         void** args = a.Pointers;
 
         Assert.That(gpu.Kernels.Single(k => k.Name == "toy_big_static").StaticSharedBytes, Is.EqualTo(40960));
-        gpu.Launch(kernel, 1, 64, 8 * 1024, args); // 40 + 8 KiB: exactly the limit
-        var e = Assert.Throws<ArgumentException>(() => gpu.Launch(kernel, 1, 64, 8 * 1024 + 4, args));
-        Assert.That(e!.Message, Does.Contain("40960 bytes of static + 8196 bytes of dynamic shared memory"));
+        Assert.That(gpu.Properties.MaxSharedMemoryPerBlockOptin, Is.EqualTo(227 * 1024));
+        gpu.Launch(kernel, 1, 64, 187 * 1024, args); // 40 + 187 KiB: exactly the limit
+        var e = Assert.Throws<ArgumentException>(() => gpu.Launch(kernel, 1, 64, 187 * 1024 + 4, args));
+        Assert.That(e!.Message, Does.Contain("40960 bytes of static + 191492 bytes of dynamic shared memory"));
+    }
+
+    [Test]
+    public unsafe void DynamicSharedMemoryAboveTheDefaultIsOptedIntoAsOnTheDriver()
+    {
+        using var gpu = EmulatorToys.NewGpu();
+        const int threads = 64;
+        var input = EmulatorToys.RandomFloats(threads);
+        var inp = gpu.Upload(input);
+        var outp = gpu.Allocate(threads * 4);
+        var aligned = gpu.Zeros(1);
+        var a = new KernelArgs();
+        a.Add(outp); a.Add(aligned); a.Add(inp);
+        gpu.Launch(gpu.GetKernel("toy_shared", "toy_reverse_dynamic"), 1, threads, 200 * 1024, a.Pointers);
+        Assert.That(gpu.Download<float>(outp, threads), Is.EqualTo(input.Reverse().ToArray()));
     }
 
     [Test]

@@ -1,0 +1,39 @@
+using CudaPrune.Pruning.Criteria;
+using CudaPrune.Pruning.Targets;
+
+namespace CudaPrune.Cli.Options;
+
+/// <summary>The validated options of <c>cudaprune prune</c>.</summary>
+public sealed record PruneSettings
+{
+    public required string Checkpoint { get; init; }
+    public string? Out { get; init; }
+    /// <summary>"channel" or "layer"; null only with --show-groups.</summary>
+    public string? Method { get; init; }
+    public ChannelCriterion ChannelCriterion { get; init; }
+    public LayerCriterion LayerCriterion { get; init; }
+    public string CriterionName { get; init; } = "l1";
+    public PruneTarget? Target { get; init; }
+    public int RoundTo { get; init; } = 1;
+    public bool ProtectFirst { get; init; }
+    public IReadOnlyList<string> Protect { get; init; } = [];
+    public bool Global { get; init; }
+    public bool AllowDownsample { get; init; }
+    public bool Check { get; init; }
+    public bool ShowGroups { get; init; }
+    public int CalibrationBatches { get; init; } = 4;
+    public int CalibrationBatchSize { get; init; } = 64;
+    public int Steps { get; init; } = 1;
+    public int FinetuneEpochs { get; init; }
+    public float FinetuneLearningRate { get; init; } = 0.01f;
+    public int FinetuneBatch { get; init; } = 128;
+    public int Seed { get; init; } = 1;
+
+    public bool IsChannel => Method == "channel";
+
+    /// <summary>The criterion reads training images.</summary>
+    public bool CriterionNeedsData => IsChannel ? CriterionNames.NeedsData(ChannelCriterion) : CriterionNames.NeedsData(LayerCriterion);
+
+    /// <summary>Fine-tuning runs between pruning steps.</summary>
+    public bool FineTunes => Steps > 1 && FinetuneEpochs > 0;
+}
