@@ -14,7 +14,11 @@ public static class VerifyCommand
         };
         device.AcceptOnlyFromAmong(VerificationDevice.Names);
         var quick = new Option<bool>("--quick") { Description = "Small shapes only (what CI runs on the emulator); default: realistic resnet20/vgg16 shapes too." };
-        var op = new Option<string?>("--op") { Description = "Only the ops named NAME or starting with it (relu_forward, batch_norm, ...)." };
+        var op = new Option<string?>("--op")
+        {
+            Description = "Only the ops named NAME or starting with it (relu_forward, batch_norm, conv2d, ...).",
+            HelpName = "NAME",
+        };
         var cmd = new Command("verify", "Check every kernel version and block size against the CPU reference and print a table; exits non-zero on any failure.")
         {
             device, quick, op,
