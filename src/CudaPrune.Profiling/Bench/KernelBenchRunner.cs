@@ -17,16 +17,28 @@ public sealed class KernelBenchRunner(CudaBackend backend, KernelTimer timer, Ke
         int total = groups.Sum(g => g.Cases.Count), done = 0;
         foreach (var group in groups)
         {
-            using var workload = group.CreateWorkload();
-            foreach (var c in group.Cases)
+            IKernelWorkload workload;
+            try
             {
-                var result = RunCase(workload, c);
-                results.Add(result);
-                progress?.Invoke($"[{++done}/{total}] {c.Kernel,-48} {c.Source} {c.Shape}: " +
-                    (result.Warm is { } w ? $"{w.MedianMs * 1000:F1} µs{(result.Valid ? "" : "  INVALID: " + result.Note)}" : "FAILED: " + result.Note));
+                workload = group.CreateWorkload();
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Its tensors could not be made (device memory, say): every case of the shape fails, the run goes on.
+                foreach (var c in group.Cases) Report(Failed(c, e));
+                continue;
+            }
+            using (workload)
+                foreach (var c in group.Cases) Report(RunCase(workload, c));
         }
         return WithCublasRatios(results);
+
+        void Report(KernelBenchResult r)
+        {
+            results.Add(r);
+            progress?.Invoke($"[{++done}/{total}] {r.Kernel,-48} {r.Source} {r.Shape}: " +
+                (r.Warm is { } w ? $"{w.MedianMs * 1000:F1} µs{(r.Valid ? "" : "  INVALID: " + r.Note)}" : "FAILED: " + r.Note));
+        }
     }
 
     private KernelBenchResult RunCase(IKernelWorkload workload, KernelBenchCase c)
@@ -45,14 +57,17 @@ public sealed class KernelBenchRunner(CudaBackend backend, KernelTimer timer, Ke
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A failed launch is a result too; a dead context will show as every later case failing.
-            return new KernelBenchResult(c.Family, c.Op, c.Version, c.Kernel, c.Source, c.Batch, c.Shape, c.ShapeKey, c.Flops, c.Bytes,
-                null, null, false, false, double.NaN, $"{e.GetType().Name}: {e.Message}", null, null, null, null);
+            return Failed(c, e);
         }
         finally
         {
             ResetSelection();
         }
     }
+
+    private static KernelBenchResult Failed(KernelBenchCase c, Exception e) =>
+        new(c.Family, c.Op, c.Version, c.Kernel, c.Source, c.Batch, c.Shape, c.ShapeKey, c.Flops, c.Bytes,
+            null, null, false, false, double.NaN, $"{e.GetType().Name}: {e.Message}", null, null, null, null);
 
     private KernelBenchResult Measured(KernelBenchCase c, KernelTimingStats warm, KernelTimingStats flushed, KernelCheckResult before, KernelCheckResult after)
     {
