@@ -9,6 +9,12 @@ public static class KernelCheckCatalog
         new GemmChecks(),
         new Conv2dChecks(),
         new InferenceChecks(),
+        new ElementwiseChecks(),
+        new PoolingChecks(),
+        new BatchNormChecks(),
+        new LossChecks(),
+        new SgdChecks(),
+        new GatherChecks(),
     ];
 
     public static IEnumerable<KernelCheck> All(bool quick) => Sources.SelectMany(s => s.Checks(quick));
