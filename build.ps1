@@ -61,7 +61,8 @@ switch ($Target) {
         if (Test-Path $out) { Remove-Item -Recurse -Force $out }
         Invoke-Step 'dotnet publish (self-contained, linux-x64)' {
             dotnet publish src/CudaPrune.Cli -c Release -r linux-x64 --self-contained true `
-                -p:PublishSingleFile=false -p:DebugType=none -p:GenerateDocumentationFile=false -o $out --nologo -v minimal
+                -p:PublishSingleFile=false -p:DebugType=none -p:GenerateDocumentationFile=false `
+                -p:PublishTrimmed=true -p:TrimMode=partial -p:JsonSerializerIsReflectionEnabledByDefault=true -p:SuppressTrimAnalysisWarnings=true -o $out --nologo -v minimal
         }
         $tar = Join-Path $Root 'artifacts/cudaprune-linux-x64.tar.gz'
         Invoke-Step 'pack' { tar -czf $tar -C (Split-Path $out) (Split-Path $out -Leaf) }

@@ -10,6 +10,7 @@ public static class BenchCommand
         var cmd = new Command("bench", "Benchmarks: kernels against cuBLAS/peak, the CPU backend against the machine's peak. Results are printed and written as files.");
         // One line per benchmark; each lives in Commands/Bench<Name>Command.cs.
         cmd.Subcommands.Add(BenchCpuCommand.Create());
+        cmd.Subcommands.Add(BenchKernelsCommand.Create());
         return cmd;
     }
 }

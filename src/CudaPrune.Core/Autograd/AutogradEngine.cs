@@ -5,6 +5,13 @@ namespace CudaPrune.Core.Autograd;
 /// <summary>Topological sort of the graph behind a tensor, then a reverse walk calling each node's backward closure.</summary>
 public static class AutogradEngine
 {
+    // The root's gradient while Backward() runs with the default seed of ones, so an op can use the
+    // known value 1 instead of reading a device scalar back to the host (a synchronisation per step).
+    [ThreadStatic] private static Tensor? _unitSeed;
+
+    /// <summary>True when <paramref name="grad"/> is the gradient of the root of the running Backward(), seeded with ones.</summary>
+    public static bool IsUnitSeed(Tensor grad) => ReferenceEquals(grad, _unitSeed);
+
     public static void Backward(Tensor root, Tensor? seed)
     {
         if (!root.RequiresGrad) throw new InvalidOperationException($"{root.Describe()} does not require grad: nothing to differentiate");
@@ -18,6 +25,19 @@ public static class AutogradEngine
             else root.Backend.AddInPlace(g, seed);
         }
 
+        _unitSeed = seed is null ? root.Grad : null;
+        try
+        {
+            Walk(root, order);
+        }
+        finally
+        {
+            _unitSeed = null;
+        }
+    }
+
+    private static void Walk(Tensor root, List<Tensor> order)
+    {
         // Reverse topological order: every consumer has added into a tensor's grad before it propagates.
         for (int i = order.Count - 1; i >= 0; i--)
         {

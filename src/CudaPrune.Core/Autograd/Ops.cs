@@ -173,10 +173,9 @@ public static class Ops
         if (!NeedsGrad(logits)) { probs.Dispose(); return mean; }
         return Record(mean, "cross_entropy", [logits], dloss =>
         {
-            // dloss is [1] (seeded with 1 by Backward); read it only when it is not the default seed.
-            float scale = 1f / n;
-            var seed = dloss.ToArray()[0];
-            be.SoftmaxCrossEntropyBackward(probs, labels, labelSmoothing, scale * seed, logits.GradOrCreate());
+            // dloss is [1]. When it is Backward()'s seed of ones, its value is known: no host read, no sync.
+            float seed = AutogradEngine.IsUnitSeed(dloss) ? 1f : dloss.ToArray()[0];
+            be.SoftmaxCrossEntropyBackward(probs, labels, labelSmoothing, seed / n, logits.GradOrCreate());
         }, probs);
     }
 

@@ -58,6 +58,22 @@ public interface IBackend : IDisposable
     /// <summary>dw += correlation of x with dy; db += sum of dy over N, OH, OW (when db is given).</summary>
     void Conv2dBackwardWeight(Tensor dy, Tensor x, Tensor dw, Tensor? db, Conv2dGeometry g);
 
+    // ---------------------------------------------------------------- inference (conv + folded batch norm)
+
+    /// <summary>
+    /// The inference convolution with its epilogue fused: y = conv(x, w) + b, then max(0, y) when
+    /// <paramref name="relu"/> — after <see cref="FoldBatchNorm"/>, a whole conv-BN-ReLU in one kernel.
+    /// Same shapes as <see cref="Conv2dForward"/>; without <paramref name="relu"/> it is <see cref="Conv2dForward"/>.
+    /// </summary>
+    Tensor Conv2dBiasReluForward(Tensor x, Tensor w, Tensor? b, Conv2dGeometry g, bool relu);
+
+    /// <summary>
+    /// Folds an eval-mode batch norm into the layer before it: with s = gamma / sqrt(var + eps) per output
+    /// channel, returns new tensors W = w · s (w[OC, ...], scaled along dimension 0) and
+    /// B = beta + (b - mean) · s ([OC]; a null <paramref name="b"/> counts as 0).
+    /// </summary>
+    (Tensor W, Tensor B) FoldBatchNorm(Tensor w, Tensor? b, Tensor gamma, Tensor beta, Tensor mean, Tensor var, float eps);
+
     // ---------------------------------------------------------------- linear / GEMM
     // x[N,IN], w[OUT,IN] (PyTorch layout), b[OUT], y[N,OUT]
 

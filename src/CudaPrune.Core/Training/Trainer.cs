@@ -25,6 +25,7 @@ public sealed class Trainer
         _model = model;
         _options = options;
         _reporter = reporter ?? NullTrainingReporter.Instance;
+        ReadEvery = model.Backend.Kind == Backends.DeviceKind.Cpu ? 1 : 16;
         Optimizer = new SgdOptimizer(model.NamedParameters().Select(kv => (kv.Key, kv.Value)),
             options.LearningRate, options.Momentum, options.WeightDecay, options.Nesterov);
     }
@@ -32,6 +33,13 @@ public sealed class Trainer
     public SgdOptimizer Optimizer { get; }
 
     public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>
+    /// Steps queued between two reads of their losses (each read waits for the device). On the CPU every
+    /// step is read at once; on a GPU a few steps are queued so the host keeps launching while the device
+    /// works. A NaN is still attributed to the exact step that produced it.
+    /// </summary>
+    public int ReadEvery { get; init; }
 
     /// <summary>Runs every epoch; evaluates on <paramref name="test"/> after each one when given.</summary>
     public TrainingSummary Fit(CifarDataset train, CifarDataset? test, CancellationToken cancel = default)
@@ -58,33 +66,54 @@ public sealed class Trainer
             float lr = 0;
             var clock = Stopwatch.StartNew();
             int step = 0;
-            foreach (var batch in loader.Epoch(epoch - 1))
-            {
-                cancel.ThrowIfCancellationRequested();
-                step++;
-                lr = schedule.At(globalStep++);
-                using (DisposeScope.Begin())
-                {
-                    var x = be.FromArray(batch.Images, [batch.Count, 3, 32, 32]);
-                    var y = be.FromArray(batch.Labels, [batch.Count]);
-                    _model.ZeroGrad();
-                    var logits = _model.Forward(x);
-                    var loss = Ops.CrossEntropy(logits, y, _options.LabelSmoothing);
-                    loss.Backward();
-                    foreach (var gamma in bnScales)
-                        if (gamma.Grad is not null) be.AddL1Subgradient(gamma.Grad, gamma, _options.Slimming);
-                    Optimizer.LearningRate = lr;
-                    Optimizer.Step();
+            var pending = new List<PendingStep>();
 
-                    // Reading the loss synchronises once per step; it is also how a NaN is caught at the step it appears.
-                    double lossValue = loss.ToArray()[0];
-                    if (!double.IsFinite(lossValue)) throw new TrainingDivergedException(epoch, step, lossValue);
-                    lossSum += lossValue * batch.Count;
-                    correct += Metrics.CountCorrect(logits.ToArray(), batch.Labels, logits.Dim(1));
-                    seen += batch.Count;
+            // Reads the losses and logits of the queued steps: the only host synchronisation of training.
+            void Flush()
+            {
+                foreach (var p in pending)
+                {
+                    double lossValue = p.Loss.ToArray()[0];
+                    if (!double.IsFinite(lossValue)) throw new TrainingDivergedException(epoch, p.Step, lossValue);
+                    lossSum += lossValue * p.Labels.Length;
+                    correct += Metrics.CountCorrect(p.Logits.ToArray(), p.Labels, p.Logits.Dim(1));
+                    seen += p.Labels.Length;
+                    p.Dispose();
                 }
-                _reporter.OnStep(new StepProgress(epoch, step, steps, lossSum / seen, (double)correct / seen,
-                    seen / clock.Elapsed.TotalSeconds, lr));
+                if (pending.Count > 0)
+                    _reporter.OnStep(new StepProgress(epoch, pending[^1].Step, steps, lossSum / seen, (double)correct / seen,
+                        seen / clock.Elapsed.TotalSeconds, lr));
+                pending.Clear();
+            }
+
+            try
+            {
+                foreach (var batch in loader.Epoch(epoch - 1))
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    step++;
+                    lr = schedule.At(globalStep++);
+                    using (var scope = DisposeScope.Begin())
+                    {
+                        var x = be.FromArray(batch.Images, [batch.Count, 3, 32, 32]);
+                        var y = be.FromArray(batch.Labels, [batch.Count]);
+                        _model.ZeroGrad();
+                        var logits = _model.Forward(x);
+                        var loss = Ops.CrossEntropy(logits, y, _options.LabelSmoothing);
+                        loss.Backward();
+                        foreach (var gamma in bnScales)
+                            if (gamma.Grad is not null) be.AddL1Subgradient(gamma.Grad, gamma, _options.Slimming);
+                        Optimizer.LearningRate = lr;
+                        Optimizer.Step();
+                        // Loss and logits outlive the step until they are read; the labels buffer is reused by the loader.
+                        pending.Add(new PendingStep(step, scope.Keep(loss), scope.Keep(logits), (int[])batch.Labels.Clone()));
+                    }
+                    if (pending.Count >= ReadEvery || step == steps) Flush();
+                }
+            }
+            finally
+            {
+                foreach (var p in pending) p.Dispose();
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
             totalTrainSeconds += trainSeconds;
@@ -99,6 +128,16 @@ public sealed class Trainer
         var last = _history[^1];
         return new TrainingSummary(_options.Epochs, last.TestAccuracy, last.TestLoss, last.TrainAccuracy, last.TrainLoss,
             totalImages / totalTrainSeconds, totalTrainSeconds, be.Name);
+    }
+}
+
+/// <summary>A training step whose loss and logits have not been read back yet.</summary>
+internal sealed record PendingStep(int Step, Tensor Loss, Tensor Logits, int[] Labels) : IDisposable
+{
+    public void Dispose()
+    {
+        Loss.Dispose();
+        Logits.Dispose();
     }
 }
 

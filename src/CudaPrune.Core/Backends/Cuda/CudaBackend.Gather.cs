@@ -1,13 +1,78 @@
 using CudaPrune.Core.Tensors;
+using CudaPrune.Cuda.Runtime;
 
 namespace CudaPrune.Core.Backends.Cuda;
 
-// STUB: replaced by the kernels of kernels/<family>.cu (issue 5).
+// kernels/gather.cu: the tensor viewed as [OUTER, D, INNER] around the indexed dimension.
+// The indices come from the host and are uploaded for each call; on a real GPU that copy waits for the
+// stream (its host buffer is pageable), which is fine for pruning's one-off compaction.
 public sealed partial class CudaBackend
 {
-    public Tensor IndexSelect(Tensor src, int dim, int[] indices) =>
-        throw new NotImplementedException("CudaBackend.IndexSelect: not written yet");
+    private const string GatherModule = "gather";
 
-    public void IndexAdd(Tensor dst, int dim, int[] indices, Tensor src) =>
-        throw new NotImplementedException("CudaBackend.IndexAdd: not written yet");
+    public Tensor IndexSelect(Tensor src, int dim, int[] indices)
+    {
+        Require(src, "IndexSelect source", src.DType);
+        var (_, d, inner) = IndexedView(src, ref dim, indices, "IndexSelect");
+        var shape = (int[])src.Shape.Clone();
+        shape[dim] = indices.Length;
+        var dst = Empty(shape, src.DType);
+        // A gather moves bits: float32 and int32 share the 4-byte kernel.
+        string op = src.DType == DType.UInt8 ? "index_select_u8" : "index_select";
+        LaunchIndexed(op, dst, src, indices, d, inner, total: dst.Count, adds: false);
+        return dst;
+    }
+
+    /// <remarks>The kernels add without atomics, so <paramref name="indices"/> must not repeat (a pruning's kept channels never do); repeats are refused.</remarks>
+    public void IndexAdd(Tensor dst, int dim, int[] indices, Tensor src)
+    {
+        Require(dst, "IndexAdd destination", dst.DType);
+        Require(src, "IndexAdd source", dst.DType);
+        var (_, d, inner) = IndexedView(dst, ref dim, indices, "IndexAdd");
+        var expected = (int[])dst.Shape.Clone();
+        expected[dim] = indices.Length;
+        Shapes.Require(src, expected, "IndexAdd source");
+        var seen = new bool[d];
+        foreach (var i in indices)
+        {
+            if (seen[i]) throw new ArgumentException($"IndexAdd: index {i} appears more than once; the CUDA scatter-add needs unique indices", nameof(indices));
+            seen[i] = true;
+        }
+        string op = dst.DType switch
+        {
+            DType.Float32 => "index_add",
+            DType.Int32 => "index_add_i32",
+            _ => "index_add_u8",
+        };
+        LaunchIndexed(op, dst, src, indices, d, inner, total: src.Count, adds: true);
+    }
+
+    // One thread per element of the smaller tensor (total = OUTER·I·INNER); a scatter-add also reads dst.
+    private void LaunchIndexed(string op, Tensor dst, Tensor src, int[] indices, int d, int inner, long total, bool adds)
+    {
+        if (total == 0) return;
+        RequireInt32Range(Math.Max(dst.Count, src.Count), $"{op}: {dst.Describe()} or {src.Describe()}");
+        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        using var deviceIndices = FromArray(indices, [indices.Length]);
+        var a = new KernelArgs();
+        a.Add(dst.Ptr); a.Add(src.Ptr); a.Add(deviceIndices.Ptr); a.Add(d); a.Add(indices.Length); a.Add(inner); a.Add((int)total);
+        double elementBytes = dst.DType.SizeInBytes();
+        Launch(KernelOf(GatherModule, op, version), GridStrideBlocks(total, block), block, 0, ref a,
+            flops: adds ? total : 0, bytes: elementBytes * total * (adds ? 3 : 2) + 4.0 * indices.Length);
+    }
+
+    /// <summary>Validates dim (negative counts from the end) and the indices; returns the [OUTER, D, INNER] view around dim.</summary>
+    private static (int Outer, int D, int Inner) IndexedView(Tensor t, ref int dim, int[] indices, string op)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (dim < -t.Rank || dim >= t.Rank) throw new ArgumentOutOfRangeException(nameof(dim), dim, $"{op}: dim must be in [{-t.Rank}, {t.Rank}) for {t.Describe()}");
+        if (dim < 0) dim += t.Rank;
+        int d = t.Shape[dim];
+        foreach (var i in indices)
+            if ((uint)i >= (uint)d) throw new ArgumentException($"{op}: index {i} is outside [0, {d}) of dimension {dim} of {t.Describe()}");
+        long outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) outer *= t.Shape[i];
+        for (int i = dim + 1; i < t.Rank; i++) inner *= t.Shape[i];
+        return (RequireInt32Range(outer, $"{op}: the dimensions before {dim}"), d, RequireInt32Range(inner, $"{op}: the dimensions after {dim}"));
+    }
 }
