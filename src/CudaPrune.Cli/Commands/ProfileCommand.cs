@@ -19,20 +19,21 @@ public static class ProfileCommand
         var runs = new Option<int>("--runs") { Description = "At least this many measured runs per measurement (more until they add up to 100 ms).", DefaultValueFactory = _ => 30 };
         var warmup = new Option<int>("--warmup") { Description = "Unmeasured runs before each measurement.", DefaultValueFactory = _ => 5 };
         var flush = new Option<bool>("--flush-l2") { Description = "Also measure with the cache flushed before every run (a write bigger than the GPU's L2, or the CPU's last-level cache)." };
+        var fold = new Option<bool>("--fold-bn") { Description = "Fold every batch norm into the convolution before it, and a ReLU after it into the convolution's fused epilogue: one kernel per conv-BN-ReLU (inference only)." };
         var json = new Option<string?>("--json") { Description = "Write the whole profile as JSON to this file." };
         var csv = new Option<string?>("--csv") { Description = "Write one row per measurement and per (layer, kernel) as CSV to this file." };
         var device = DeviceOption.Create();
         var cmd = new Command("profile",
             "Inference latency of a checkpoint (eval mode, no grad, random images): per batch size the end-to-end median with p10/p90 and images/s, "
             + "the CUDA graph replay (--graph), and a table per (layer, kernel) timed with CUDA events (a stopwatch per op on the CPU) with GFLOP/s, GB/s and the bound. "
-            + "Batch norms run as their own kernels: this build has no fused conv+BN inference path to fold them into.")
+            + "Batch norms run as their own kernels unless --fold-bn folds them into the convolutions.")
         {
-            checkpoint, batches, graph, runs, warmup, flush, json, csv, device,
+            checkpoint, batches, graph, runs, warmup, flush, fold, json, csv, device,
         };
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
             var sizes = ListOptions.BatchSizes(r.GetValue(batches), "--batch");
-            var options = new ProfileOptions { Runs = r.GetValue(runs), Warmup = r.GetValue(warmup), FlushL2 = r.GetValue(flush), Graph = r.GetValue(graph) }.Validated();
+            var options = new ProfileOptions { Runs = r.GetValue(runs), Warmup = r.GetValue(warmup), FlushL2 = r.GetValue(flush), Graph = r.GetValue(graph), FoldBatchNorm = r.GetValue(fold) }.Validated();
             var jsonPath = OutputFile(r.GetValue(json), "--json");
             var csvPath = OutputFile(r.GetValue(csv), "--csv");
             var path = r.GetValue(checkpoint)!;
@@ -43,8 +44,10 @@ public static class ProfileCommand
             using var profiling = ProfilingDevice.For(backend);
             var profiler = new LatencyProfiler(profiling, options) { Cancel = CommandRunner.Cancellation };
             var batchProfiles = new List<BatchProfile>();
-            var header = new ModelProfile(model.Spec.Name, profiling.Description, profiling.Peaks, false, options, []);
-            Console.Write(ProfileText.Header(header, "batch norms not folded (no fused conv+BN inference path in this build)"));
+            var header = new ModelProfile(model.Spec.Name, profiling.Description, profiling.Peaks, options.FoldBatchNorm, options, []);
+            Console.Write(ProfileText.Header(header, options.FoldBatchNorm
+                ? "batch norms folded into the convolutions (conv + BN + ReLU as one fused kernel, timed under the conv's name)"
+                : "batch norms not folded (each runs as its own kernel; --fold-bn folds them)"));
             foreach (int batch in sizes)
             {
                 var b = profiler.Profile([model], batch)[0];

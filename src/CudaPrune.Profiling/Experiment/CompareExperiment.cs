@@ -218,7 +218,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                     + (p.Graph is { } g ? string.Create(CultureInfo.InvariantCulture, $", graph {g.Median / 1000:F3} ms") : ""));
             }
         }
-        return models.Select((m, i) => new ModelProfile(m.Model.Spec.Name, device.Description, device.Peaks, false, _options.Profile, perModel[i])).ToList();
+        return models.Select((m, i) => new ModelProfile(m.Model.Spec.Name, device.Description, device.Peaks, _options.Profile.FoldBatchNorm, _options.Profile, perModel[i])).ToList();
     }
 
     private Dictionary<string, string> Metadata(string method, double? budget, double accuracy)

@@ -48,8 +48,10 @@ public sealed class GraphedForward : IDisposable
     /// Captures <paramref name="model"/>'s forward pass (eval mode, no grad) at <paramref name="batch"/>,
     /// after one eager pass so that every kernel is compiled and loaded (module loads cannot be captured).
     /// </summary>
-    public static GraphedForward Capture(Model model, int batch)
+    /// <param name="forward">The pass to capture; default <see cref="Model.Forward"/> (a <see cref="FoldedForward"/>'s, say).</param>
+    public static GraphedForward Capture(Model model, int batch, Func<Tensor, Tensor>? forward = null)
     {
+        forward ??= model.Forward;
         if (model.Backend is not CudaBackend backend)
             throw new ArgumentException($"CUDA graphs need the CUDA backend; model '{model.Spec.Name}' is on {model.Backend.Name}");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "the batch must be at least 1");
@@ -59,12 +61,12 @@ public sealed class GraphedForward : IDisposable
         using (DisposeScope.Suspend()) input = backend.Zeros(model.Spec.InputShape.WithBatch(batch));
         try
         {
-            using (DisposeScope.Begin()) model.Forward(input);
+            using (DisposeScope.Begin()) forward(input);
             backend.Synchronize();
             var hold = backend.Allocator.Hold();
             try
             {
-                var (graph, output) = CaptureForward(model, backend, input);
+                var (graph, output) = CaptureForward(forward, backend, input);
                 hold.StopCollecting();
                 return new GraphedForward(backend, graph, input, output, hold);
             }
@@ -81,7 +83,7 @@ public sealed class GraphedForward : IDisposable
         }
     }
 
-    private static (GpuGraph Graph, Tensor Output) CaptureForward(Model model, CudaBackend backend, Tensor input)
+    private static (GpuGraph Graph, Tensor Output) CaptureForward(Func<Tensor, Tensor> forward, CudaBackend backend, Tensor input)
     {
         Tensor output;
         backend.Gpu.BeginCapture();
@@ -89,7 +91,7 @@ public sealed class GraphedForward : IDisposable
         {
             using (DisposeScope.Suspend())
             using (var scope = DisposeScope.Begin())
-                output = scope.Keep(model.Forward(input)); // the rest of the pass is freed here: parked by the hold
+                output = scope.Keep(forward(input)); // the rest of the pass is freed here: parked by the hold
         }
         catch
         {

@@ -21,11 +21,11 @@ public sealed class LatencyProfiler(ProfilingDevice device, ProfileOptions optio
     public CancellationToken Cancel { get; init; }
 
     /// <summary>Profiles one model at every batch size.</summary>
-    public ModelProfile Profile(Model model, IReadOnlyList<int> batches, bool foldedBatchNorm = false)
+    public ModelProfile Profile(Model model, IReadOnlyList<int> batches)
     {
         if (batches.Count == 0) throw new ArgumentException("give at least one batch size");
         var rows = batches.Select(b => Profile([model], b)[0]).ToList();
-        return new ModelProfile(model.Spec.Name, device.Description, device.Peaks, foldedBatchNorm, _options, rows);
+        return new ModelProfile(model.Spec.Name, device.Description, device.Peaks, _options.FoldBatchNorm, _options, rows);
     }
 
     /// <summary>Profiles several models (on the same backend) at one batch size, their runs interleaved.</summary>
@@ -39,7 +39,7 @@ public sealed class LatencyProfiler(ProfilingDevice device, ProfileOptions optio
         {
             foreach (var m in models) m.Eval();
             using var noGrad = GradMode.NoGrad();
-            foreach (var m in models) sessions.Add(new ProfileSession(m, batch, device, _options.Seed));
+            foreach (var m in models) sessions.Add(new ProfileSession(m, batch, device, _options.Seed, _options.FoldBatchNorm));
 
             var eager = Interleave(sessions, (s, _) => s.Eager(), flush: false);
             var eagerFlushed = _options.FlushL2 ? Interleave(sessions, (s, _) => s.Eager(), flush: true) : null;

@@ -21,6 +21,9 @@ public sealed record ProfileOptions
     /// <summary>Also measure a CUDA graph replay of the forward pass (where the device has graphs).</summary>
     public bool Graph { get; init; }
 
+    /// <summary>Fold every batch norm into the convolution before it (and a ReLU after it into the convolution's epilogue): see <see cref="FoldedForward"/>.</summary>
+    public bool FoldBatchNorm { get; init; }
+
     /// <summary>Time every kernel (or CPU op) by (layer, kernel), in separate runs from the end-to-end ones.</summary>
     public bool Kernels { get; init; } = true;
 

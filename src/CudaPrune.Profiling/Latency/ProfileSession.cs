@@ -13,18 +13,24 @@ internal sealed class ProfileSession : IDisposable
     private readonly IntervalTimer _timer;
     private readonly float[] _images;
     private KernelTimer? _kernelTimer;
+    private readonly FoldedForward? _folded;
     private GraphedForward? _graph;
 
-    public ProfileSession(Model model, int batch, ProfilingDevice device, int seed)
+    /// <param name="fold">Run the pass with batch norms folded (<see cref="FoldedForward"/>).</param>
+    public ProfileSession(Model model, int batch, ProfilingDevice device, int seed, bool fold)
     {
         Model = model;
         _device = device;
+        _folded = fold ? FoldedForward.Build(model) : null;
         _images = LatencyProfiler.RandomImages(model.Spec, batch, seed);
         using (DisposeScope.Suspend()) Input = model.Backend.FromArray(_images, model.Spec.InputShape.WithBatch(batch));
         _timer = device.CreateIntervalTimer();
     }
 
     public Model Model { get; }
+
+    /// <summary>One forward pass of the model, folded or as its modules run it.</summary>
+    private Tensor Forward(Tensor x) => _folded is null ? Model.Forward(x) : _folded.Forward(x);
 
     public Tensor Input { get; }
 
@@ -38,7 +44,7 @@ internal sealed class ProfileSession : IDisposable
         using (DisposeScope.Begin())
         {
             _timer.Start();
-            Model.Forward(Input);
+            Forward(Input);
             _timer.Stop();
         }
         return _timer.ElapsedMicroseconds();
@@ -55,7 +61,7 @@ internal sealed class ProfileSession : IDisposable
         try
         {
             _kernelTimer.StartRun();
-            using (DisposeScope.Begin()) Model.Forward(Input);
+            using (DisposeScope.Begin()) Forward(Input);
             timings = _kernelTimer.FinishRun();
         }
         finally
@@ -70,7 +76,7 @@ internal sealed class ProfileSession : IDisposable
     public void CaptureGraph()
     {
         if (_graph is not null) return;
-        _graph = GraphedForward.Capture(Model, Input.Dim(0));
+        _graph = GraphedForward.Capture(Model, Input.Dim(0), _folded is null ? null : _folded.Forward);
         _graph.CopyInput(_images);
     }
 
@@ -89,6 +95,7 @@ internal sealed class ProfileSession : IDisposable
         _graph?.Dispose();
         _kernelTimer?.Dispose();
         _timer.Dispose();
+        _folded?.Dispose();
         Input.Dispose();
     }
 }

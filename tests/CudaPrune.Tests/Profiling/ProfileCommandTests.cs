@@ -47,6 +47,23 @@ public class ProfileCommandTests
         Assert.That(lines.Count(l => l.Contains(",end_to_end,", StringComparison.Ordinal)), Is.EqualTo(2));
     }
 
+    [Test]
+    [Category("Emulated")]
+    public void OnTheEmulatedDeviceKernelsAreTimedWithEventsWithAndWithoutGraphsFoldedOrNot()
+    {
+        Tests.CudaBackend.EmulatedDevice.Open().Dispose(); // ignored (failed under CI) without the emulator
+
+        var plain = CliRunner.Run(["profile", "--checkpoint", _checkpoint, "--device", "emulated", "--batch", "1", "--runs", "2", "--warmup", "1", "--graph"]);
+        var folded = CliRunner.Run(["profile", "--checkpoint", _checkpoint, "--device", "emulated", "--batch", "1", "--runs", "2", "--warmup", "1", "--graph", "--fold-bn"]);
+
+        Assert.That(plain.ExitCode, Is.Zero, plain.Error);
+        Assert.That(plain.Out, Does.Contain("CUDA graph: ").And.Contain("x the eager pass"));
+        Assert.That(plain.Out, Does.Contain("batch_norm_eval_forward_kernel").And.Contain("conv2d_forward_kernel"));
+        Assert.That(folded.ExitCode, Is.Zero, folded.Error);
+        Assert.That(folded.Out, Does.Contain("batch norms folded").And.Contain("conv2d_bias_relu_forward_kernel"));
+        Assert.That(folded.Out, Does.Not.Contain("batch_norm_eval_forward"));
+    }
+
     [TestCase("--batch", "0", "'0' is not a batch size")]
     [TestCase("--runs", "0", "--runs must be at least 1")]
     [TestCase("--warmup", "0", "--warmup must be at least 1")]
