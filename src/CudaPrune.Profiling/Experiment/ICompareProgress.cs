@@ -12,10 +12,3 @@ public interface ICompareProgress
     TrainingSummary Train(Func<ITrainingReporter, TrainingSummary> training);
 }
 
-/// <summary>Progress that writes the phases to an action and shows no training steps (tests, logs).</summary>
-public sealed class LineProgress(Action<string> write) : ICompareProgress
-{
-    public void Phase(string message) => write(message);
-
-    public TrainingSummary Train(Func<ITrainingReporter, TrainingSummary> training) => training(NullTrainingReporter.Instance);
-}

@@ -29,7 +29,4 @@ public sealed record SampleStats(int Count, double Median, double P10, double P9
 
     /// <summary>True when the p10–p90 ranges of the two samples overlap: their difference is within the noise.</summary>
     public bool Overlaps(SampleStats other) => P10 <= other.P90 && other.P10 <= P90;
-
-    /// <summary>Every value multiplied by <paramref name="factor"/> (a change of unit).</summary>
-    public SampleStats Scaled(double factor) => new(Count, Median * factor, P10 * factor, P90 * factor, Min * factor, Max * factor, Mean * factor);
 }

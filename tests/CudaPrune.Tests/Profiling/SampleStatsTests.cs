@@ -59,14 +59,4 @@ public class SampleStatsTests
         Assert.That(low.Overlaps(touching), Is.False, "p90 10 < p10 11");
         Assert.That(touching.Overlaps(SampleStats.Of([5, 12, 30])), Is.True);
     }
-
-    [Test]
-    public void ScalingChangesTheUnitOfEveryValue()
-    {
-        var ms = SampleStats.Of([1000, 2000, 3000]).Scaled(1e-3);
-
-        Assert.That(ms.Median, Is.EqualTo(2).Within(1e-12));
-        Assert.That(ms.Min, Is.EqualTo(1).Within(1e-12));
-        Assert.That(ms.Count, Is.EqualTo(3));
-    }
 }
