@@ -37,10 +37,13 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         train = Subset(train, _options.TrainSubset, "--train-subset");
         test = Subset(test, _options.TestSubset, "--test-subset");
         var live = new List<(VariantSeed Seed, Model Model)>();
+        Model? baseline = null;
         try
         {
-            var (baseline, source) = _clock.Time("baseline", () => MakeBaseline(train, test, modelsFolder));
-            live.Add((new VariantSeed(VariantMethod.Baseline, null, "", BaselineAccuracy(baseline, test, source), [], source == "loaded" ? _options.Baseline! : Path.Combine(modelsFolder, "baseline.safetensors")), baseline));
+            baseline = _clock.Time("baseline", () => MakeBaseline(train, test, modelsFolder));
+            bool loaded = _options.Baseline is not null;
+            string checkpoint = loaded ? _options.Baseline! : Path.Combine(modelsFolder, "baseline.safetensors");
+            live.Add((new VariantSeed(VariantMethod.Baseline, null, "", BaselineAccuracy(baseline, test), [], checkpoint), baseline));
             var skipped = new List<string>();
             var calibration = NeedsCalibration ? CalibrationSet.From(train, _options.CalibrationBatches, _options.CalibrationBatchSize, _options.Seed) : null;
             foreach (double budget in _options.Budgets)
@@ -49,12 +52,13 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             var profiles = _clock.Time("profile", () => ProfileAll(device, live));
             var variants = live.Select((l, i) => l.Seed.Complete(l.Model, baseline.Spec, test.Count, profiles[i])).ToList();
             var results = new CompareResults(_options, baseline.Spec.Name, LayerBreakdown.Layers(baseline.Spec), dataset, train.Count, test.Count,
-                source == "loaded" ? $"loaded from {Path.GetFullPath(_options.Baseline!)}" : $"trained for {_options.Epochs} epoch(s)",
+                loaded ? $"loaded from {Path.GetFullPath(checkpoint)}" : $"trained for {_options.Epochs} epoch(s)",
                 run.Finished(), variants, skipped, [], _clock.Phases);
             return results with { Claims = ClaimEvaluation.Evaluate(results.Pairs, _options.BatchSizes) };
         }
         finally
         {
+            baseline?.Dispose();
             foreach (var (_, model) in live) model.Dispose();
         }
     }
@@ -68,7 +72,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         return BalancedSubset.Of(data, n, _options.Seed);
     }
 
-    private (Model Model, string Source) MakeBaseline(CifarDataset train, CifarDataset test, string modelsFolder)
+    private Model MakeBaseline(CifarDataset train, CifarDataset test, string modelsFolder)
     {
         if (_options.Baseline is { } path)
         {
@@ -79,7 +83,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 loaded.Dispose();
                 throw new ArgumentException($"--baseline {path} holds a {loaded.Spec.Name}, not the --model {name} asked");
             }
-            return (loaded, "loaded");
+            return loaded;
         }
         var spec = ModelZoo.Create(_options.Model!);
         var stats = ModelStats.Compute(spec);
@@ -90,7 +94,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         {
             var summary = Fit(model, _options.Epochs, _options.LearningRate, train, test);
             Checkpoint.Save(model, Path.Combine(modelsFolder, "baseline.safetensors"), Metadata("baseline", null, summary.TestAccuracy));
-            return (model, "trained");
+            return model;
         }
         catch
         {
@@ -99,10 +103,10 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         }
     }
 
-    private double BaselineAccuracy(Model baseline, CifarDataset test, string source)
+    private double BaselineAccuracy(Model baseline, CifarDataset test)
     {
         double accuracy = Evaluator.Evaluate(baseline, test).Accuracy;
-        progress.Phase(FormattableString.Invariant($"baseline ({source}): test accuracy {accuracy:P2} on {test.Count:N0} images"));
+        progress.Phase(FormattableString.Invariant($"baseline: test accuracy {accuracy:P2} on {test.Count:N0} images"));
         return accuracy;
     }
 
