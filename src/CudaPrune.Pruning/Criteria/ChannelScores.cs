@@ -1,7 +1,7 @@
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Tensors;
 using CudaPrune.Pruning.Graph;
-using SeededRandom = CudaPrune.Core.Nn.SeededRandom;
+using CudaPrune.Core;
 
 namespace CudaPrune.Pruning.Criteria;
 

@@ -3,7 +3,7 @@ using CudaPrune.Core.Models;
 using CudaPrune.Core.Tensors;
 using CudaPrune.Pruning.Compaction;
 using CudaPrune.Pruning.Criteria;
-using SeededRandom = CudaPrune.Core.Nn.SeededRandom;
+using CudaPrune.Core;
 
 namespace CudaPrune.Pruning.Layers;
 

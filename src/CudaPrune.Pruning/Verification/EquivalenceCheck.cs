@@ -2,7 +2,7 @@ using System.Globalization;
 using CudaPrune.Core.Autograd;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Tensors;
-using SeededRandom = CudaPrune.Core.Nn.SeededRandom;
+using CudaPrune.Core;
 
 namespace CudaPrune.Pruning.Verification;
 

@@ -1,3 +1,4 @@
+using CudaPrune.Core;
 using CudaPrune.Core.Autograd;
 using CudaPrune.Core.Backends.Cpu;
 using CudaPrune.Core.Models;

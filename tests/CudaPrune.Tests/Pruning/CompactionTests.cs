@@ -23,7 +23,7 @@ public class CompactionTests
     private static SgdOptimizer SteppedOptimizer(Model model)
     {
         var optimizer = new SgdOptimizer(model.NamedParameters().Select(kv => (kv.Key, kv.Value)), 0.1f);
-        var rng = new CudaPrune.Core.Nn.SeededRandom(9);
+        var rng = new CudaPrune.Core.SeededRandom(9);
         foreach (var p in model.Parameters())
         {
             using var g = model.Backend.FromArray(Enumerable.Range(0, (int)p.Count).Select(_ => (float)rng.NextNormal()).ToArray(), p.Shape);

@@ -2,7 +2,7 @@ using CudaPrune.Core.Backends;
 using CudaPrune.Core.Data;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Nn;
-using SeededRandom = CudaPrune.Core.Nn.SeededRandom;
+using CudaPrune.Core;
 using CudaPrune.Core.Tensors;
 using CudaPrune.Pruning.Criteria;
 using CudaPrune.Pruning.Specs;

@@ -15,9 +15,9 @@ public sealed partial class CudaBackend
     public Tensor Conv2dForward(Tensor x, Tensor w, Tensor? b, Conv2dGeometry g)
     {
         CheckConvolution(g, "Conv2dForward");
-        RequireFloatShape(x, g.InputShape, "Conv2dForward input");
-        RequireFloatShape(w, g.WeightShape, "Conv2dForward weight");
-        if (b is not null) RequireFloatShape(b, [g.OC], "Conv2dForward bias");
+        RequireShape(x, g.InputShape, "Conv2dForward input");
+        RequireShape(w, g.WeightShape, "Conv2dForward weight");
+        if (b is not null) RequireShape(b, [g.OC], "Conv2dForward bias");
         var y = Empty(g.OutputShape);
         LaunchConvForward(ConvKernels.Forward, y.Ptr, x.Ptr, w.Ptr, b?.Ptr ?? DevicePtr.Null, g);
         return y;
@@ -26,16 +26,16 @@ public sealed partial class CudaBackend
     public void Conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, Conv2dGeometry g)
     {
         CheckConvolution(g, "Conv2dBackwardData");
-        RequireFloatShape(dy, g.OutputShape, "Conv2dBackwardData dy");
-        RequireFloatShape(w, g.WeightShape, "Conv2dBackwardData weight");
-        RequireFloatShape(dx, g.InputShape, "Conv2dBackwardData dx");
+        RequireShape(dy, g.OutputShape, "Conv2dBackwardData dy");
+        RequireShape(w, g.WeightShape, "Conv2dBackwardData weight");
+        RequireShape(dx, g.InputShape, "Conv2dBackwardData dx");
         const string op = ConvKernels.BackwardData;
         var args = ConvArguments(dx.Ptr, dy.Ptr, w.Ptr, g);
         double flops = g.Flops, bytes = 4.0 * (Shapes.Count(g.OutputShape) + Shapes.Count(g.WeightShape) + 2 * Shapes.Count(g.InputShape));
         if (ConvVersion(op) == 1)
         {
             int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
-            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlockCount(Shapes.Count(g.InputShape), threads), threads, 0, ref args, flops, bytes);
+            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(Shapes.Count(g.InputShape), threads), threads, 0, ref args, flops, bytes);
             return;
         }
         // M = C, N = N·H·W, K = OC·K·K
@@ -46,10 +46,10 @@ public sealed partial class CudaBackend
     public void Conv2dBackwardWeight(Tensor dy, Tensor x, Tensor dw, Tensor? db, Conv2dGeometry g)
     {
         CheckConvolution(g, "Conv2dBackwardWeight");
-        RequireFloatShape(dy, g.OutputShape, "Conv2dBackwardWeight dy");
-        RequireFloatShape(x, g.InputShape, "Conv2dBackwardWeight input");
-        RequireFloatShape(dw, g.WeightShape, "Conv2dBackwardWeight dw");
-        if (db is not null) RequireFloatShape(db, [g.OC], "Conv2dBackwardWeight db");
+        RequireShape(dy, g.OutputShape, "Conv2dBackwardWeight dy");
+        RequireShape(x, g.InputShape, "Conv2dBackwardWeight input");
+        RequireShape(dw, g.WeightShape, "Conv2dBackwardWeight dw");
+        if (db is not null) RequireShape(db, [g.OC], "Conv2dBackwardWeight db");
         LaunchConvBackwardWeight(dw.Ptr, dy.Ptr, x.Ptr, g);
         if (db is not null) LaunchBiasBackward(db.Ptr, dy.Ptr, g.N, g.OC, g.OH * g.OW);
     }
@@ -64,7 +64,7 @@ public sealed partial class CudaBackend
         if (ConvVersion(op) == 1)
         {
             int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
-            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlockCount(outputs, threads), threads, 0, ref args, flops, bytes);
+            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(outputs, threads), threads, 0, ref args, flops, bytes);
             return;
         }
         // M = OC, N = N·OH·OW, K = C·K·K
@@ -82,7 +82,7 @@ public sealed partial class CudaBackend
         {
             var naive = ConvArguments(dw, dy, x, g);
             int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
-            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlockCount(weights, threads), threads, 0, ref naive, flops, bytes);
+            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(weights, threads), threads, 0, ref naive, flops, bytes);
             return;
         }
         // M = OC, N = C·K·K, K = N·OH·OW: the tile fits the channels, the reduction splits fill the device.
@@ -103,7 +103,7 @@ public sealed partial class CudaBackend
         var reduce = new KernelArgs();
         reduce.Add(dw); reduce.Add(parts.Ptr); reduce.Add(weights); reduce.Add(splits);
         int threads2 = ConvKernels.NaiveBlockSize;
-        Launch(Kernel(ConvKernels.Module, ConvKernels.WeightReduceKernel), GridStrideBlockCount(weights, threads2), threads2, 0, ref reduce,
+        Launch(Kernel(ConvKernels.Module, ConvKernels.WeightReduceKernel), GridStrideBlocks(weights, threads2), threads2, 0, ref reduce,
             (double)splits * weights, 4.0 * (splits + 2) * weights);
     }
 

@@ -11,7 +11,7 @@ public sealed partial class CudaBackend
     public Tensor LinearForward(Tensor x, Tensor w, Tensor? b)
     {
         var (n, inputs, outputs) = LinearShape(x, w, "LinearForward");
-        if (b is not null) RequireFloatShape(b, [outputs], "LinearForward bias");
+        if (b is not null) RequireShape(b, [outputs], "LinearForward bias");
         var y = Empty([n, outputs]);
         LaunchGemm(false, true, n, outputs, inputs, 1f, x.Ptr, w.Ptr, 0f, y.Ptr); // y = x · wᵀ
         if (b is not null) LaunchBiasForward(y.Ptr, b.Ptr, n, outputs, 1);
@@ -21,10 +21,10 @@ public sealed partial class CudaBackend
     public void LinearBackward(Tensor dy, Tensor x, Tensor w, Tensor? dx, Tensor? dw, Tensor? db)
     {
         var (n, inputs, outputs) = LinearShape(x, w, "LinearBackward");
-        RequireFloatShape(dy, [n, outputs], "LinearBackward dy");
-        if (dx is not null) RequireFloatShape(dx, [n, inputs], "LinearBackward dx");
-        if (dw is not null) RequireFloatShape(dw, [outputs, inputs], "LinearBackward dw");
-        if (db is not null) RequireFloatShape(db, [outputs], "LinearBackward db");
+        RequireShape(dy, [n, outputs], "LinearBackward dy");
+        if (dx is not null) RequireShape(dx, [n, inputs], "LinearBackward dx");
+        if (dw is not null) RequireShape(dw, [outputs, inputs], "LinearBackward dw");
+        if (db is not null) RequireShape(db, [outputs], "LinearBackward db");
         if (dx is not null) LaunchGemm(false, false, n, inputs, outputs, 1f, dy.Ptr, w.Ptr, 1f, dx.Ptr); // dx += dy · w
         if (dw is not null) LaunchGemm(true, false, outputs, inputs, n, 1f, dy.Ptr, x.Ptr, 1f, dw.Ptr);  // dw += dyᵀ · x
         if (db is not null) LaunchBiasBackward(db.Ptr, dy.Ptr, n, outputs, 1);
@@ -36,9 +36,9 @@ public sealed partial class CudaBackend
         Require(a, "Gemm A");
         Require(b, "Gemm B");
         Require(c, "Gemm C");
-        RequireElementCount(a, (long)m * k, $"Gemm A ({(transA ? $"[{k},{m}]" : $"[{m},{k}]")})");
-        RequireElementCount(b, (long)k * n, $"Gemm B ({(transB ? $"[{n},{k}]" : $"[{k},{n}]")})");
-        RequireElementCount(c, (long)m * n, $"Gemm C ([{m},{n}])");
+        RequireCount(a, (long)m * k, $"Gemm A ({(transA ? $"[{k},{m}]" : $"[{m},{k}]")})");
+        RequireCount(b, (long)k * n, $"Gemm B ({(transB ? $"[{n},{k}]" : $"[{k},{n}]")})");
+        RequireCount(c, (long)m * n, $"Gemm C ([{m},{n}])");
         LaunchGemm(transA, transB, m, n, k, alpha, a.Ptr, b.Ptr, beta, c.Ptr);
     }
 
@@ -95,7 +95,7 @@ public sealed partial class CudaBackend
         var args = new KernelArgs();
         args.Add(y); args.Add(b); args.Add(n); args.Add(channels); args.Add(plane);
         int threads = Versions.BlockSize(GemmKernels.BiasForward, GemmKernels.BiasBlockSize);
-        Launch(Kernel(GemmKernels.Module, GemmKernels.BiasForward + "_kernel1"), GridStrideBlockCount(count, threads), threads, 0, ref args,
+        Launch(Kernel(GemmKernels.Module, GemmKernels.BiasForward + "_kernel1"), GridStrideBlocks(count, threads), threads, 0, ref args,
             count, 4.0 * (2 * count + channels));
     }
 
@@ -109,10 +109,6 @@ public sealed partial class CudaBackend
             count, 4.0 * (count + 2 * channels));
     }
 
-    /// <summary>Blocks for a grid-stride loop over <paramref name="count"/> items: one item per thread, at most 32 blocks per SM.</summary>
-    internal int GridStrideBlockCount(long count, int threads) =>
-        (int)Math.Clamp((count + threads - 1) / threads, 1, 32L * Math.Max(1, Gpu.Properties.MultiprocessorCount));
-
     private (int N, int In, int Out) LinearShape(Tensor x, Tensor w, string op)
     {
         Require(x, $"{op} input");
@@ -121,16 +117,5 @@ public sealed partial class CudaBackend
         if (w.Rank != 2) throw new ArgumentException($"{op} weight: expected [OUT,IN], got {Shapes.Format(w.Shape)}");
         if (w.Dim(1) != x.Dim(1)) throw new ArgumentException($"{op}: input {Shapes.Format(x.Shape)} has {x.Dim(1)} features but weight {Shapes.Format(w.Shape)} expects {w.Dim(1)}");
         return (x.Dim(0), x.Dim(1), w.Dim(0));
-    }
-
-    private void RequireFloatShape(Tensor t, ReadOnlySpan<int> shape, string what)
-    {
-        Require(t, what);
-        Shapes.Require(t, shape, what);
-    }
-
-    private static void RequireElementCount(Tensor t, long count, string what)
-    {
-        if (t.Count != count) throw new ArgumentException($"{what}: expected {count} elements, got {t.Describe()} with {t.Count}");
     }
 }

@@ -10,9 +10,9 @@ public sealed partial class CudaBackend
     {
         if (!relu) return Conv2dForward(x, w, b, g);
         CheckConvolution(g, "Conv2dBiasReluForward");
-        RequireFloatShape(x, g.InputShape, "Conv2dBiasReluForward input");
-        RequireFloatShape(w, g.WeightShape, "Conv2dBiasReluForward weight");
-        if (b is not null) RequireFloatShape(b, [g.OC], "Conv2dBiasReluForward bias");
+        RequireShape(x, g.InputShape, "Conv2dBiasReluForward input");
+        RequireShape(w, g.WeightShape, "Conv2dBiasReluForward weight");
+        if (b is not null) RequireShape(b, [g.OC], "Conv2dBiasReluForward bias");
         var y = Empty(g.OutputShape);
         LaunchConvForward(ConvKernels.BiasReluForward, y.Ptr, x.Ptr, w.Ptr, b?.Ptr ?? DevicePtr.Null, g);
         return y;
@@ -23,11 +23,11 @@ public sealed partial class CudaBackend
         Require(w, "FoldBatchNorm weight");
         if (w.Rank < 1) throw new ArgumentException($"FoldBatchNorm weight: expected [OC, ...], got {Shapes.Format(w.Shape)}");
         int oc = w.Dim(0);
-        if (b is not null) RequireFloatShape(b, [oc], "FoldBatchNorm bias");
-        RequireFloatShape(gamma, [oc], "FoldBatchNorm gamma");
-        RequireFloatShape(beta, [oc], "FoldBatchNorm beta");
-        RequireFloatShape(mean, [oc], "FoldBatchNorm running mean");
-        RequireFloatShape(var, [oc], "FoldBatchNorm running var");
+        if (b is not null) RequireShape(b, [oc], "FoldBatchNorm bias");
+        RequireShape(gamma, [oc], "FoldBatchNorm gamma");
+        RequireShape(beta, [oc], "FoldBatchNorm beta");
+        RequireShape(mean, [oc], "FoldBatchNorm running mean");
+        RequireShape(var, [oc], "FoldBatchNorm running var");
         if (w.Count > int.MaxValue) throw new ArgumentException($"FoldBatchNorm weight: {w.Describe()} holds more than 2^31 - 1 elements");
         var wOut = Empty(w.Shape);
         var bOut = Empty([oc]);
@@ -39,7 +39,7 @@ public sealed partial class CudaBackend
         args.Add(gamma.Ptr); args.Add(beta.Ptr); args.Add(mean.Ptr); args.Add(var.Ptr);
         args.Add(eps); args.Add(oc); args.Add(per);
         int threads = Versions.BlockSize(InferenceKernels.FoldBatchNorm, InferenceKernels.BlockSize);
-        Launch(Kernel(InferenceKernels.Module, InferenceKernels.FoldBatchNorm + "_kernel1"), GridStrideBlockCount(w.Count, threads), threads, 0, ref args,
+        Launch(Kernel(InferenceKernels.Module, InferenceKernels.FoldBatchNorm + "_kernel1"), GridStrideBlocks(w.Count, threads), threads, 0, ref args,
             2.0 * w.Count, 4.0 * (2 * w.Count + 6 * oc));
         return (wOut, bOut);
     }
