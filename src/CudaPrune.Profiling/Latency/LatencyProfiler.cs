@@ -107,7 +107,7 @@ public sealed class LatencyProfiler(ProfilingDevice device, ProfileOptions optio
     /// <summary>Seeded standard-normal images [batch, C, H, W] (the values do not change the work).</summary>
     public static float[] RandomImages(ModelSpec spec, int batch, int seed)
     {
-        var rng = Core.Nn.SeededRandom.ForName(seed, "profile-input");
+        var rng = Core.SeededRandom.ForName(seed, "profile-input");
         var images = new float[spec.InputShape.Count * batch];
         for (int i = 0; i < images.Length; i++) images[i] = (float)rng.NextNormal();
         return images;
