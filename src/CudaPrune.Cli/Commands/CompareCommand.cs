@@ -36,7 +36,7 @@ public static class CompareCommand
         var flush = new Option<bool?>("--flush-l2") { Description = $"Also time every model with the cache flushed before each run. Default {(full.Profile.FlushL2 ? "on" : "off")}; --quick off." };
         var noGraph = new Option<bool>("--no-graph") { Description = "Do not time CUDA graph replays (they are timed by default where the device has graphs)." };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, data order, subsets, calibration and profiling input.", DefaultValueFactory = _ => 1 };
-        var isQuick = new Option<bool>("--quick") { Description = "The CPU preset: resnet20 on 4,000/1,000 images, 2 epochs, 1 epoch of fine-tuning, budgets 0.75,0.5, batch 1 and 64 (minutes on two cores; proves the pipeline, not the claim). Options given explicitly override it." };
+        var isQuick = new Option<bool>("--quick") { Description = "The CPU preset: resnet20 on 5,000/2,000 images, 3 epochs, 2 epochs of fine-tuning, budgets 0.75,0.5, batch 1 and 64 (minutes on two cores; proves the pipeline, not the claim). Options given explicitly override it." };
         var output = new Option<string>("--out") { Description = "Run folder: report.md, results.json, results.csv, PNG plots, and models/ with every evaluated model.", Required = true };
         var device = DeviceOption.Create();
         var data = new DataOptions();
