@@ -18,7 +18,7 @@ public static class EvalCommand
         var device = DeviceOption.Create();
         var data = new DataOptions();
         var cmd = new Command("eval", "Evaluate a checkpoint on the CIFAR-10 test split: accuracy and mean cross-entropy loss.") { checkpoint, batch, device };
-        data.AddTo(cmd, withSubset: false);
+        data.AddTo(cmd, withSubset: false, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
             int batchSize = r.GetValue(batch);
@@ -26,7 +26,7 @@ public static class EvalCommand
             var path = r.GetValue(checkpoint)!;
             var spec = Checkpoint.ReadSpec(path); // fails early, before the data is read, on a bad file
             var source = DataOptions.Locate(r.GetValue(data.Data));
-            var test = DataOptions.Read(source, CifarSplit.Test);
+            var test = DataOptions.ReadTest(source, r.GetValue(data.TestSubset));
             using var backend = DeviceOption.Open(r.GetValue(device)!);
             using var model = Checkpoint.Load(path, backend);
             var stats = ModelStats.Compute(spec);

@@ -21,7 +21,7 @@ public static class FinetuneCommand
             "Fine-tune a checkpoint on CIFAR-10 with SGD (same options as train, lower default learning rate), evaluating on the test split after each epoch. "
             + "metrics.json records the checkpoint it started from and its pruning metadata.") { checkpoint, output, device };
         training.AddTo(cmd);
-        data.AddTo(cmd);
+        data.AddTo(cmd, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
             var options = training.Bind(r);
@@ -32,7 +32,7 @@ public static class FinetuneCommand
                 .ToDictionary(kv => kv.Key["prune.".Length..], kv => kv.Value);
             var source = DataOptions.Locate(r.GetValue(data.Data));
             var train = DataOptions.ReadTrain(source, r.GetValue(data.TrainSubset), options.Seed);
-            var test = DataOptions.Read(source, CifarSplit.Test);
+            var test = DataOptions.ReadTest(source, r.GetValue(data.TestSubset));
             using var backend = DeviceOption.Open(r.GetValue(device)!);
             using var model = Checkpoint.Load(path, backend);
             TrainingRun.Execute(model, options, train, test, run, new Dictionary<string, object?>

@@ -23,7 +23,7 @@ public static class TrainCommand
         var training = new TrainingOptionSet(defaultEpochs: 30, defaultLearningRate: 0.1f);
         var cmd = new Command("train", "Train a model on CIFAR-10 from scratch with SGD, evaluating on the test split after each epoch.") { model, output, device };
         training.AddTo(cmd);
-        data.AddTo(cmd);
+        data.AddTo(cmd, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
             var options = training.Bind(r);
@@ -31,7 +31,7 @@ public static class TrainCommand
             var run = new RunDirectory(r.GetValue(output)!);
             var source = DataOptions.Locate(r.GetValue(data.Data));
             var train = DataOptions.ReadTrain(source, r.GetValue(data.TrainSubset), options.Seed);
-            var test = DataOptions.Read(source, CifarSplit.Test);
+            var test = DataOptions.ReadTest(source, r.GetValue(data.TestSubset));
             using var backend = DeviceOption.Open(r.GetValue(device)!);
             using var net = ModelBuilder.Build(spec, backend, options.Seed);
             TrainingRun.Execute(net, options, train, test, run, new Dictionary<string, object?>

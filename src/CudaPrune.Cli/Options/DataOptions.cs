@@ -3,7 +3,7 @@ using CudaPrune.Core.Data;
 
 namespace CudaPrune.Cli.Options;
 
-/// <summary>Where CIFAR-10 comes from (<c>--data</c>) and how much of it to train on (<c>--train-subset</c>).</summary>
+/// <summary>Where CIFAR-10 comes from (<c>--data</c>) and how much of it to train on and test on (<c>--train-subset</c>, <c>--test-subset</c>).</summary>
 public sealed class DataOptions
 {
     public Option<string?> Data { get; } = new("--data")
@@ -16,10 +16,16 @@ public sealed class DataOptions
         Description = "Train on a class-balanced subset of N training images (deterministic for a seed). Default: all 50,000.",
     };
 
-    public void AddTo(Command cmd, bool withSubset = true)
+    public Option<int?> TestSubset { get; } = new("--test-subset")
+    {
+        Description = "Evaluate on a class-balanced subset of N test images (always the same N for a given N). Default: all 10,000.",
+    };
+
+    public void AddTo(Command cmd, bool withSubset = true, bool withTestSubset = false)
     {
         cmd.Options.Add(Data);
         if (withSubset) cmd.Options.Add(TrainSubset);
+        if (withTestSubset) cmd.Options.Add(TestSubset);
     }
 
     /// <summary>Finds (or downloads) the data and says where it was found.</summary>
@@ -43,5 +49,14 @@ public sealed class DataOptions
         if (subset is not int n) return train;
         if (n < 10 || n > train.Count) throw new ArgumentException($"--train-subset must be between 10 and {train.Count}, got {n}");
         return BalancedSubset.Of(train, n, seed);
+    }
+
+    /// <summary>The test split, cut to <paramref name="subset"/> images when given (seed 1, so every command tests on the same images).</summary>
+    public static CifarDataset ReadTest(CifarSource source, int? subset)
+    {
+        var test = Read(source, CifarSplit.Test);
+        if (subset is not int n) return test;
+        if (n < 10 || n > test.Count) throw new ArgumentException($"--test-subset must be between 10 and {test.Count}, got {n}");
+        return BalancedSubset.Of(test, n, seed: 1);
     }
 }

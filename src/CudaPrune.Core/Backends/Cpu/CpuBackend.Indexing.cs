@@ -9,7 +9,7 @@ public sealed partial class CpuBackend
     public Tensor IndexSelect(Tensor src, int dim, int[] indices)
     {
         Own(src, "IndexSelect source");
-        var (outer, d, inner) = IndexedView(src, ref dim, indices, "IndexSelect");
+        var (outer, d, inner) = IndexedView.Around(src, ref dim, indices, "IndexSelect");
         var shape = (int[])src.Shape.Clone();
         shape[dim] = indices.Length;
         var dst = Empty(shape, src.DType);
@@ -27,7 +27,7 @@ public sealed partial class CpuBackend
     {
         Own(dst, "IndexAdd destination");
         Own(src, "IndexAdd source");
-        var (outer, d, inner) = IndexedView(dst, ref dim, indices, "IndexAdd");
+        var (outer, d, inner) = IndexedView.Around(dst, ref dim, indices, "IndexAdd");
         var expected = (int[])dst.Shape.Clone();
         expected[dim] = indices.Length;
         Shapes.Require(src, expected, "IndexAdd source");
@@ -42,20 +42,5 @@ public sealed partial class CpuBackend
 
         void Add<T>() where T : unmanaged, INumberBase<T> =>
             CpuReference.IndexAdd<T>(dst.Span<T>(), src.Span<T>(), outer, d, inner, indices);
-    }
-
-    /// <summary>Validates dim (negative counts from the end) and the indices; returns the [OUTER, D, INNER] view around dim.</summary>
-    private static (int Outer, int D, int Inner) IndexedView(Tensor t, ref int dim, int[] indices, string op)
-    {
-        ArgumentNullException.ThrowIfNull(indices);
-        if (dim < -t.Rank || dim >= t.Rank) throw new ArgumentOutOfRangeException(nameof(dim), dim, $"{op}: dim must be in [{-t.Rank}, {t.Rank}) for {t.Describe()}");
-        if (dim < 0) dim += t.Rank;
-        int d = t.Shape[dim];
-        foreach (var i in indices)
-            if ((uint)i >= (uint)d) throw new ArgumentException($"{op}: index {i} is outside [0, {d}) of dimension {dim} of {t.Describe()}");
-        int outer = 1, inner = 1;
-        for (int i = 0; i < dim; i++) outer *= t.Shape[i];
-        for (int i = dim + 1; i < t.Rank; i++) inner *= t.Shape[i];
-        return (outer, d, inner);
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class CudaBackend
     public Tensor IndexSelect(Tensor src, int dim, int[] indices)
     {
         Require(src, "IndexSelect source", src.DType);
-        var (_, d, inner) = IndexedView(src, ref dim, indices, "IndexSelect");
+        var (_, d, inner) = IndexedView.Around(src, ref dim, indices, "IndexSelect");
         var shape = (int[])src.Shape.Clone();
         shape[dim] = indices.Length;
         var dst = Empty(shape, src.DType);
@@ -28,7 +28,7 @@ public sealed partial class CudaBackend
     {
         Require(dst, "IndexAdd destination", dst.DType);
         Require(src, "IndexAdd source", dst.DType);
-        var (_, d, inner) = IndexedView(dst, ref dim, indices, "IndexAdd");
+        var (_, d, inner) = IndexedView.Around(dst, ref dim, indices, "IndexAdd");
         var expected = (int[])dst.Shape.Clone();
         expected[dim] = indices.Length;
         Shapes.Require(src, expected, "IndexAdd source");
@@ -59,20 +59,5 @@ public sealed partial class CudaBackend
         double elementBytes = dst.DType.SizeInBytes();
         Launch(KernelOf(GatherModule, op, version), GridStrideBlocks(total, block), block, 0, ref a,
             flops: adds ? total : 0, bytes: elementBytes * total * (adds ? 3 : 2) + 4.0 * indices.Length);
-    }
-
-    /// <summary>Validates dim (negative counts from the end) and the indices; returns the [OUTER, D, INNER] view around dim.</summary>
-    private static (int Outer, int D, int Inner) IndexedView(Tensor t, ref int dim, int[] indices, string op)
-    {
-        ArgumentNullException.ThrowIfNull(indices);
-        if (dim < -t.Rank || dim >= t.Rank) throw new ArgumentOutOfRangeException(nameof(dim), dim, $"{op}: dim must be in [{-t.Rank}, {t.Rank}) for {t.Describe()}");
-        if (dim < 0) dim += t.Rank;
-        int d = t.Shape[dim];
-        foreach (var i in indices)
-            if ((uint)i >= (uint)d) throw new ArgumentException($"{op}: index {i} is outside [0, {d}) of dimension {dim} of {t.Describe()}");
-        long outer = 1, inner = 1;
-        for (int i = 0; i < dim; i++) outer *= t.Shape[i];
-        for (int i = dim + 1; i < t.Rank; i++) inner *= t.Shape[i];
-        return (RequireInt32Range(outer, $"{op}: the dimensions before {dim}"), d, RequireInt32Range(inner, $"{op}: the dimensions after {dim}"));
     }
 }
