@@ -4,6 +4,7 @@ using System.Globalization;
 using CudaPrune.Cli.Options;
 using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.Data;
+using CudaPrune.Core.Models;
 using CudaPrune.Core.Training;
 using CudaPrune.Profiling.Experiment;
 using CudaPrune.Profiling.Reports;
@@ -25,7 +26,7 @@ public static class CompareCommand
         var layerCriterion = new Option<string>("--layer-criterion") { Description = $"Layer-pruning criterion: {string.Join(", ", CriterionNames.Layer)}.", DefaultValueFactory = _ => "output-change" };
         var epochs = new Option<int?>("--epochs") { Description = $"Epochs of baseline training. Default {full.Epochs}; --quick {quick.Epochs}." };
         var finetune = new Option<int?>("--finetune-epochs") { Description = $"Epochs of fine-tuning of every pruned model (0: none). Default {full.FinetuneEpochs}; --quick {quick.FinetuneEpochs}." };
-        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate of baseline training (cosine schedule). Default {full.LearningRate.ToString(CultureInfo.InvariantCulture)}." };
+        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate of baseline training (cosine schedule). Default {full.LearningRate.ToString(CultureInfo.InvariantCulture)}, half that for a model without batch norm (simplecnn)." };
         var finetuneLr = new Option<float?>("--finetune-lr") { Description = $"Peak learning rate of fine-tuning. Default {full.FinetuneLearningRate.ToString(CultureInfo.InvariantCulture)}." };
         var trainBatch = new Option<int?>("--train-batch") { Description = $"Batch size of training and fine-tuning. Default {full.TrainBatch}." };
         var trainSubset = new Option<int?>("--train-subset") { Description = $"Train on a class-balanced subset of N training images. Default all; --quick {quick.TrainSubset}." };
@@ -69,7 +70,7 @@ public static class CompareCommand
                 LayerCriterion = CriterionNames.ParseLayer(r.GetValue(layerCriterion)!),
                 Epochs = r.GetValue(epochs) ?? preset.Epochs,
                 FinetuneEpochs = r.GetValue(finetune) ?? preset.FinetuneEpochs,
-                LearningRate = r.GetValue(lr) ?? preset.LearningRate,
+                LearningRate = r.GetValue(lr) ?? (r.GetValue(model) is { } m && !ModelZoo.Create(m).HasBatchNorm ? preset.LearningRate / 2 : preset.LearningRate),
                 FinetuneLearningRate = r.GetValue(finetuneLr) ?? preset.FinetuneLearningRate,
                 TrainBatch = r.GetValue(trainBatch) ?? preset.TrainBatch,
                 TrainSubset = r.GetValue(trainSubset) ?? preset.TrainSubset,

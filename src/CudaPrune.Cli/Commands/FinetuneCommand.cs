@@ -24,10 +24,10 @@ public static class FinetuneCommand
         data.AddTo(cmd, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
-            var options = training.Bind(r);
             var path = r.GetValue(checkpoint)!;
+            var spec = Checkpoint.ReadSpec(path); // a bad file fails here, before the data is read
+            var options = training.Bind(r, spec);
             var run = new RunDirectory(r.GetValue(output)!);
-            Checkpoint.ReadSpec(path); // a bad file fails here, before the data is read
             var pruning = Checkpoint.ReadMetadata(path).Where(kv => kv.Key.StartsWith("prune.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key["prune.".Length..], kv => kv.Value);
             var source = DataOptions.Locate(r.GetValue(data.Data));

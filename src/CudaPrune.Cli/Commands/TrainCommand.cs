@@ -20,14 +20,14 @@ public static class TrainCommand
         var output = new Option<string>("--out") { Description = "Run folder to write (metrics.csv, metrics.json, model.safetensors), e.g. runs/resnet20.", Required = true };
         var device = DeviceOption.Create();
         var data = new DataOptions();
-        var training = new TrainingOptionSet(defaultEpochs: 30, defaultLearningRate: 0.1f);
+        var training = new TrainingOptionSet(defaultEpochs: 30, defaultLearningRate: 0.1f, defaultLearningRateWithoutBatchNorm: 0.05f);
         var cmd = new Command("train", "Train a model on CIFAR-10 from scratch with SGD, evaluating on the test split after each epoch.") { model, output, device };
         training.AddTo(cmd);
         data.AddTo(cmd, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
-            var options = training.Bind(r);
             var spec = ModelZoo.Create(r.GetValue(model)!);
+            var options = training.Bind(r, spec);
             var run = new RunDirectory(r.GetValue(output)!);
             var source = DataOptions.Locate(r.GetValue(data.Data));
             var train = DataOptions.ReadTrain(source, r.GetValue(data.TrainSubset), options.Seed);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CudaPrune.Core.Models;
 using CudaPrune.Core.Training;
 
 namespace CudaPrune.Cli.Options;
@@ -8,7 +9,7 @@ public sealed class TrainingOptionSet
 {
     public Option<int> Epochs { get; }
     public Option<int> Batch { get; } = new("--batch") { Description = "Training batch size.", DefaultValueFactory = _ => 128 };
-    public Option<float> LearningRate { get; }
+    public Option<float?> LearningRate { get; }
     public Option<string> Schedule { get; } = new("--schedule")
     {
         Description = "Learning-rate schedule per step: cosine (anneal to 0), step (÷10 at 50% and 75% of training), constant.",
@@ -27,10 +28,18 @@ public sealed class TrainingOptionSet
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, data order and augmentation.", DefaultValueFactory = _ => 1 };
     public Option<int> EvalBatch { get; } = new("--eval-batch") { Description = "Batch size for the test-set evaluation after each epoch.", DefaultValueFactory = _ => 500 };
 
-    public TrainingOptionSet(int defaultEpochs, float defaultLearningRate)
+    private readonly float _defaultLearningRate;
+    private readonly float _defaultLearningRateWithoutBatchNorm;
+
+    /// <param name="defaultLearningRateWithoutBatchNorm">The default for models without batch norm (simplecnn), which diverge or stall at the rate that suits the others.</param>
+    public TrainingOptionSet(int defaultEpochs, float defaultLearningRate, float? defaultLearningRateWithoutBatchNorm = null)
     {
+        _defaultLearningRate = defaultLearningRate;
+        _defaultLearningRateWithoutBatchNorm = defaultLearningRateWithoutBatchNorm ?? defaultLearningRate;
         Epochs = new("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => defaultEpochs };
-        LearningRate = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => defaultLearningRate };
+        string byModel = _defaultLearningRateWithoutBatchNorm == defaultLearningRate ? ""
+            : FormattableString.Invariant($" ({_defaultLearningRateWithoutBatchNorm} for a model without batch norm, e.g. simplecnn)");
+        LearningRate = new("--lr") { Description = FormattableString.Invariant($"Peak learning rate. Default: {defaultLearningRate}{byModel}.") };
     }
 
     public void AddTo(Command cmd)
@@ -39,13 +48,14 @@ public sealed class TrainingOptionSet
             cmd.Options.Add(o);
     }
 
-    public TrainOptions Bind(ParseResult r)
+    /// <summary>The options as given; the learning rate, when not given, is the default for <paramref name="model"/>.</summary>
+    public TrainOptions Bind(ParseResult r, ModelSpec model)
     {
         var o = new TrainOptions
         {
             Epochs = r.GetValue(Epochs),
             BatchSize = r.GetValue(Batch),
-            LearningRate = r.GetValue(LearningRate),
+            LearningRate = r.GetValue(LearningRate) ?? (model.HasBatchNorm ? _defaultLearningRate : _defaultLearningRateWithoutBatchNorm),
             Schedule = r.GetValue(Schedule)!,
             WarmupEpochs = r.GetValue(WarmupEpochs),
             Momentum = r.GetValue(Momentum),

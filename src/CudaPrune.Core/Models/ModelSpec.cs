@@ -18,6 +18,9 @@ public sealed partial record ModelSpec(string Name, int InputChannels, int Input
 {
     [JsonIgnore] public FeatureShape InputShape => FeatureShape.Map(InputChannels, InputHeight, InputWidth);
 
+    /// <summary>Whether any layer normalises its activations (a batch norm, or a residual block, which holds two).</summary>
+    [JsonIgnore] public bool HasBatchNorm => Layers.Any(l => l is BatchNormSpec or BasicBlockSpec);
+
     /// <summary>Throws <see cref="ModelSpecException"/> naming the first inconsistent layer.</summary>
     public void Validate() => InferShapes();
 
