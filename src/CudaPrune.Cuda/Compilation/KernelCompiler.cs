@@ -84,7 +84,7 @@ public sealed partial class KernelCompiler(KernelSources sources, KernelCache? c
 
         string fileName = moduleName + ".cu";
         var (image, log) = NvrtcProgram.Compile(fileName, source, Sources.Headers, options, kind);
-        if (image is null) throw CompileError(moduleName, fileName, arch, log);
+        if (image is null) throw CompileError(moduleName, fileName, arch, extraOptions, log);
         if (cachePath is not null && !Cache!.TryWrite(cachePath, image)) cachePath = null;
         return new CompiledModule(moduleName, arch, kind, image, FromCache: false, cachePath, log);
     }
@@ -97,13 +97,15 @@ public sealed partial class KernelCompiler(KernelSources sources, KernelCache? c
         return m.Groups[1].Value == "sm" ? KernelImageKind.Cubin : KernelImageKind.Ptx;
     }
 
-    private KernelCompileException CompileError(string moduleName, string fileName, string arch, string log)
+    private KernelCompileException CompileError(string moduleName, string fileName, string arch, IReadOnlyList<string>? extraOptions, string log)
     {
         // NVRTC writes "name(line): error: ..."; point at the first one as file:line, the form editors jump to.
         var first = FirstErrorPattern().Match(log);
         string? where = first.Success ? $"{Sources.DisplayPath(first.Groups["file"].Value)}:{first.Groups["line"].Value}" : null;
         var (major, minor) = NvrtcVersion;
-        string message = $"NVRTC {major}.{minor} could not compile {Sources.DisplayPath(fileName)} for {arch}"
+        // A variant's defines (-DCONV_C=45 ...) are named: the same file may compile without them.
+        string with = extraOptions is { Count: > 0 } ? $" with {string.Join(' ', extraOptions)}" : "";
+        string message = $"NVRTC {major}.{minor} could not compile {Sources.DisplayPath(fileName)}{with} for {arch}"
             + (where is null ? "" : $" (first error at {where})") + ":" + Environment.NewLine + log;
         return new KernelCompileException(message, moduleName, arch, log, where);
     }

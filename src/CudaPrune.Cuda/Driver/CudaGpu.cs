@@ -22,8 +22,9 @@ namespace CudaPrune.Cuda.Driver;
 public sealed unsafe class CudaGpu : IGpu
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, CudaModule> _modules = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Module, string Kernel), GpuKernel> _byName = [];
+    // One CUmodule per (module, defines key): each variant is its own module, so its CUfunctions are its own.
+    private readonly Dictionary<(string Module, string Defines), CudaModule> _modules = [];
+    private readonly Dictionary<(string Module, string Defines, string Kernel), GpuKernel> _byName = [];
     // Looked up on every launch: a lock-free read that allocates nothing.
     private readonly ConcurrentDictionary<nint, CudaKernel> _byHandle = new();
     private string? _arch;
@@ -138,21 +139,25 @@ public sealed unsafe class CudaGpu : IGpu
         Check(cuMemsetD32Async(dst.Value, value, (nuint)count32, Stream.Handle));
     }
 
-    public GpuKernel GetKernel(string moduleName, string kernelName)
+    public GpuKernel GetKernel(string moduleName, string kernelName) => GetKernel(moduleName, kernelName, ModuleDefines.None);
+
+    public GpuKernel GetKernel(string moduleName, string kernelName, ModuleDefines defines)
     {
+        ArgumentNullException.ThrowIfNull(defines);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_byName.TryGetValue((moduleName, kernelName), out var known)) return known;
-            if (!_modules.TryGetValue(moduleName, out var module))
+            if (_byName.TryGetValue((moduleName, defines.Key, kernelName), out var known)) return known;
+            if (!_modules.TryGetValue((moduleName, defines.Key), out var module))
             {
-                module = new CudaModule(Device, Compiler.Compile(moduleName, Arch));
-                _modules[moduleName] = module;
+                // The defines are NVRTC options, hence part of the disk cache's key (KernelCache.Key).
+                module = new CudaModule(Device, Compiler.Compile(moduleName, Arch, defines.CompilerOptions), defines);
+                _modules[(moduleName, defines.Key)] = module;
             }
             CudaKernel kernel = module.GetKernel(kernelName);
-            var handle = new GpuKernel(moduleName, kernelName, kernel.Handle);
+            var handle = new GpuKernel(moduleName, kernelName, kernel.Handle, defines);
             _byHandle[kernel.Handle] = kernel;
-            _byName[(moduleName, kernelName)] = handle;
+            _byName[(moduleName, defines.Key, kernelName)] = handle;
             return handle;
         }
     }

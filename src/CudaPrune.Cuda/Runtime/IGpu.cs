@@ -46,6 +46,16 @@ public interface IGpu : IDisposable
     GpuKernel GetKernel(string moduleName, string kernelName);
 
     /// <summary>
+    /// Looks up kernel <paramref name="kernelName"/> of a <em>variant</em> of <c>kernels/<paramref name="moduleName"/>.cu</c>:
+    /// the module compiled with <paramref name="defines"/> as <c>-D NAME=VALUE</c> (a layer's shape and tile, say),
+    /// once per distinct set and cached on disk like every kernel. Each variant is its own module, so handles of
+    /// different variants never collide; <see cref="ModuleDefines.None"/> gives the plain module, as the
+    /// two-argument overload does. A variant costs a compile on first use (NVRTC on the GPU; on the emulator a
+    /// library of its own, docs/EMULATOR.md): request a handful per model, then launch them many times.
+    /// </summary>
+    GpuKernel GetKernel(string moduleName, string kernelName, ModuleDefines defines);
+
+    /// <summary>
     /// Launches a kernel on the stream. <paramref name="args"/> follows cuLaunchKernel's convention:
     /// an array of pointers, each pointing at one argument's value. Allocates nothing; never waits.
     /// </summary>

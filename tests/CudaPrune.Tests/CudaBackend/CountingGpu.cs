@@ -37,6 +37,7 @@ internal sealed unsafe class CountingGpu(IGpu inner) : IGpu
     public void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes) => inner.CopyDeviceToDevice(dst, src, bytes);
     public void Memset32(DevicePtr dst, uint value, long count32) => inner.Memset32(dst, value, count32);
     public GpuKernel GetKernel(string moduleName, string kernelName) => inner.GetKernel(moduleName, kernelName);
+    public GpuKernel GetKernel(string moduleName, string kernelName, ModuleDefines defines) => inner.GetKernel(moduleName, kernelName, defines);
 
     public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
     {
