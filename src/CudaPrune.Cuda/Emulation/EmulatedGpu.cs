@@ -13,7 +13,8 @@ namespace CudaPrune.Cuda.Emulation;
 /// them and <see cref="Synchronize"/> has nothing to wait for. Launch configurations are checked as
 /// the driver checks them; a kernel that deadlocks at a barrier, diverges at a warp collective or
 /// calls <c>__trap()</c> throws <see cref="EmulatedKernelException"/> from the launch. The library is
-/// built (or taken from the cache) at the first <see cref="GetKernel"/>.
+/// built (or taken from the cache) at the first <see cref="GetKernel(string, string)"/>; a module variant
+/// (defines) is a library of its own, built at its first <see cref="GetKernel(string, string, ModuleDefines)"/>.
 /// </remarks>
 public sealed unsafe class EmulatedGpu : IGpu
 {
@@ -24,7 +25,7 @@ public sealed unsafe class EmulatedGpu : IGpu
     private readonly EmulatorSources _sources;
     private readonly EmulatorBuildOptions? _options;
     private readonly EmulatedMemory _memory = new();
-    private EmulatorLibrary? _library;
+    private readonly EmulatorLibrarySet _libraries;
     private List<GraphNode>? _capture;
     private ulong _launches; // seeds each launch's thread orders and poison patterns: reproducible per device
     private bool _disposed;
@@ -35,6 +36,7 @@ public sealed unsafe class EmulatedGpu : IGpu
     {
         _sources = sources ?? EmulatorSources.ForProject();
         _options = options;
+        _libraries = new EmulatorLibrarySet(_sources, _options);
         Properties = EmulatedProperties();
     }
 
@@ -48,7 +50,7 @@ public sealed unsafe class EmulatedGpu : IGpu
     /// <summary>The kernels the build leaves out, with the reason (tensor-core code, say).</summary>
     public IReadOnlyList<GpuOnlyKernel> GpuOnlyKernels => Library.GpuOnly;
 
-    private EmulatorLibrary Library => _library ??= EmulatorLibrary.Load(EmulatorBuild.Library(_sources, _options));
+    private EmulatorLibrary Library => _libraries.Main;
 
     public DevicePtr Allocate(long bytes)
     {
@@ -91,43 +93,49 @@ public sealed unsafe class EmulatedGpu : IGpu
         else for (long i = 0; i < count32; i += int.MaxValue) new Span<uint>(to + i, (int)Math.Min(int.MaxValue, count32 - i)).Fill(value);
     }
 
-    public GpuKernel GetKernel(string moduleName, string kernelName)
+    public GpuKernel GetKernel(string moduleName, string kernelName) => GetKernel(moduleName, kernelName, ModuleDefines.None);
+
+    public GpuKernel GetKernel(string moduleName, string kernelName, ModuleDefines defines)
     {
+        ArgumentNullException.ThrowIfNull(defines);
         ThrowIfDisposed();
-        var library = Library;
+        var slot = _libraries.SlotFor(moduleName, defines);
+        var (library, slotDefines) = _libraries[slot];
+        var variant = defines.IsEmpty ? "" : $" (compiled with {defines.Key})";
         var kernel = library.Kernels.FirstOrDefault(k => k.Name == kernelName);
         if (kernel is null)
         {
             var gpuOnly = library.GpuOnly.FirstOrDefault(k => k.Name == kernelName);
             if (gpuOnly is not null)
-                throw new EmulatorUnsupportedKernelException($"kernel {kernelName} ({gpuOnly.Module}.cu) is not in the emulator build: {gpuOnly.Reason}");
+                throw new EmulatorUnsupportedKernelException($"kernel {kernelName} ({gpuOnly.Module}.cu{variant}) is not in the emulator build: {gpuOnly.Reason}");
             var inModule = library.Kernels.Where(k => k.Module == moduleName).Select(k => k.Name).ToList();
             throw new ArgumentException(inModule.Count > 0
-                ? $"no kernel {kernelName} in {moduleName}.cu; it has: {string.Join(", ", inModule)}"
-                : $"no kernel {kernelName}, and no module {moduleName}.cu with kernels; modules: {string.Join(", ", library.Kernels.Select(k => k.Module).Distinct())}",
+                ? $"no kernel {kernelName} in {moduleName}.cu{variant}; it has: {string.Join(", ", inModule)}"
+                : $"no kernel {kernelName}, and no module {moduleName}.cu with kernels{variant}; modules: {string.Join(", ", library.Kernels.Select(k => k.Module).Distinct())}",
                 nameof(kernelName));
         }
         if (kernel.Module != moduleName)
             throw new ArgumentException($"kernel {kernelName} is defined in {kernel.Module}.cu, not {moduleName}.cu", nameof(moduleName));
-        // The table's own strings: the per-launch check in KernelOf then compares references.
-        return new GpuKernel(kernel.Module, kernel.Name, kernel.Index);
+        // The table's own strings and the slot's own defines: the per-launch check in KernelOf then
+        // compares references.
+        return new GpuKernel(kernel.Module, kernel.Name, EmulatorLibrarySet.Handle(slot, kernel.Index), slotDefines);
     }
 
     public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
     {
         ThrowIfDisposed();
-        var info = KernelOf(kernel);
+        var (library, info) = KernelOf(kernel);
         if (args is null && info.ArgSizes.Count > 0)
             throw new ArgumentNullException(nameof(args), $"{kernel.Name} takes {info.ArgSizes.Count} arguments");
         ArgumentOutOfRangeException.ThrowIfNegative(dynamicSharedBytes);
         if (_capture is null)
         {
-            Run(info, grid, block, dynamicSharedBytes, args);
+            Run(library, info, grid, block, dynamicSharedBytes, args);
             return;
         }
-        var invalid = Library.CheckLaunch(info.Index, grid, block, dynamicSharedBytes);
+        var invalid = library.CheckLaunch(info.Index, grid, block, dynamicSharedBytes);
         if (invalid is not null) throw new ArgumentException(invalid);
-        _capture.Add(CaptureLaunch(info, grid, block, dynamicSharedBytes, args));
+        _capture.Add(CaptureLaunch(library, info, grid, block, dynamicSharedBytes, args));
     }
 
     public GpuEvent CreateEvent()
@@ -193,17 +201,17 @@ public sealed unsafe class EmulatedGpu : IGpu
         _memory.Dispose();
     }
 
-    private void Run(EmulatedKernelInfo info, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
+    private void Run(EmulatorLibrary library, EmulatedKernelInfo info, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
     {
-        switch (Library.Launch(info.Index, grid, block, dynamicSharedBytes, args, _launches++))
+        switch (library.Launch(info.Index, grid, block, dynamicSharedBytes, args, _launches++))
         {
             case 0: return;
-            case 1: throw new ArgumentException(Library.LastError);
-            default: throw new EmulatedKernelException(Library.LastError);
+            case 1: throw new ArgumentException(library.LastError);
+            default: throw new EmulatedKernelException(library.LastError);
         }
     }
 
-    private static LaunchNode CaptureLaunch(EmulatedKernelInfo info, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
+    private static LaunchNode CaptureLaunch(EmulatorLibrary library, EmulatedKernelInfo info, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
     {
         var offsets = new int[info.ArgSizes.Count];
         int total = 0;
@@ -216,7 +224,7 @@ public sealed unsafe class EmulatedGpu : IGpu
         fixed (byte* v = values)
             for (int i = 0; i < offsets.Length; i++)
                 Buffer.MemoryCopy(args[i], v + offsets[i], info.ArgSizes[i], info.ArgSizes[i]);
-        return new LaunchNode(info, grid, block, dynamicSharedBytes, values, offsets);
+        return new LaunchNode(library, info, grid, block, dynamicSharedBytes, values, offsets);
     }
 
     private void Replay(GraphNode node)
@@ -228,7 +236,7 @@ public sealed unsafe class EmulatedGpu : IGpu
                 {
                     var args = stackalloc void*[Math.Max(1, l.Offsets.Length)];
                     for (int i = 0; i < l.Offsets.Length; i++) args[i] = v + l.Offsets[i];
-                    Run(l.Kernel, l.Grid, l.Block, l.DynamicSharedBytes, args);
+                    Run(l.Library, l.Kernel, l.Grid, l.Block, l.DynamicSharedBytes, args);
                 }
                 break;
             case MemsetNode m: Memset32(m.Dst, m.Value, m.Count32); break;
@@ -237,13 +245,13 @@ public sealed unsafe class EmulatedGpu : IGpu
         }
     }
 
-    private EmulatedKernelInfo KernelOf(GpuKernel kernel)
+    // The library and kernel a handle names (EmulatorLibrarySet.Handle), checked against its names and
+    // defines: a handle of another device, or of another variant, is refused rather than run.
+    private (EmulatorLibrary Library, EmulatedKernelInfo Kernel) KernelOf(GpuKernel kernel)
     {
-        var kernels = Library.Kernels;
-        var index = (int)kernel.Handle;
-        if (index < 0 || index >= kernels.Count || kernels[index].Name != kernel.Name)
+        if (_libraries.Resolve(kernel.Handle) is not (var slot, var info) || info.Name != kernel.Name || !slot.Defines.Equals(kernel.Defines))
             throw new ArgumentException($"kernel {kernel} was not obtained from this emulated device's GetKernel", nameof(kernel));
-        return kernels[index];
+        return (slot.Library, info);
     }
 
     private void ThrowIfCapturing(string what)

@@ -5,8 +5,8 @@ namespace CudaPrune.Cuda.Emulation;
 /// <summary>A step of a captured graph.</summary>
 internal abstract record GraphNode;
 
-/// <summary>A launch, with copies of its argument values taken at capture time (as cuStreamBeginCapture does).</summary>
-internal sealed record LaunchNode(EmulatedKernelInfo Kernel, Dim3 Grid, Dim3 Block, int DynamicSharedBytes, byte[] Args, int[] Offsets) : GraphNode;
+/// <summary>A launch (in the library of its module variant), with copies of its argument values taken at capture time (as cuStreamBeginCapture does).</summary>
+internal sealed record LaunchNode(EmulatorLibrary Library, EmulatedKernelInfo Kernel, Dim3 Grid, Dim3 Block, int DynamicSharedBytes, byte[] Args, int[] Offsets) : GraphNode;
 
 internal sealed record MemsetNode(DevicePtr Dst, uint Value, long Count32) : GraphNode;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using CudaPrune.Cuda.Runtime;
 
 namespace CudaPrune.Cuda.Emulation;
 
@@ -24,7 +25,9 @@ public sealed record EmulatorBuildOptions
 /// <item><see cref="Library"/>: the shared library <see cref="EmulatedGpu"/> loads, every kernel plus
 /// the launcher, blocks spread over a pool of threads;</item>
 /// <item><see cref="AsanRunner"/>: <c>emu-run</c>, the same kernels built with AddressSanitizer into a
-/// standalone program that runs one kernel (docs/EMULATOR.md).</item>
+/// standalone program that runs one kernel (docs/EMULATOR.md);</item>
+/// <item><see cref="ModuleVariant"/>: a library of the runtime plus one module compiled with <c>-D</c> defines
+/// (a kernel name is unique within a library, so a variant cannot share the main one).</item>
 /// </list>
 /// Each module is preprocessed once to list its kernels, then compiled in its own translation unit
 /// (cached per unit) together with a generated table of trampolines; the units are compiled in parallel.
@@ -61,18 +64,32 @@ public static class EmulatorBuild
 
     /// <summary>The path of the emulator library built from <paramref name="sources"/>.</summary>
     public static string Library(EmulatorSources sources, EmulatorBuildOptions? options = null) =>
-        Build(sources, LibraryFlavor, options ?? new EmulatorBuildOptions());
+        Build(sources, LibraryFlavor, options ?? new EmulatorBuildOptions(), ModuleDefines.None);
 
     /// <summary>The path of the AddressSanitizer runner (<c>emu-run</c>) built from <paramref name="sources"/>.</summary>
     public static string AsanRunner(EmulatorSources sources, EmulatorBuildOptions? options = null) =>
-        Build(sources, AsanFlavor, options ?? new EmulatorBuildOptions());
+        Build(sources, AsanFlavor, options ?? new EmulatorBuildOptions(), ModuleDefines.None);
 
-    private static string Build(EmulatorSources sources, Flavor flavor, EmulatorBuildOptions options)
+    /// <summary>
+    /// The path of a library holding only <paramref name="module"/>, compiled with <paramref name="defines"/>
+    /// as <c>-D</c> flags, plus the runtime. Only the module's unit (and the small kernel table) is compiled
+    /// with the defines; the runtime's objects are those of every other build, from the object cache, so a
+    /// new variant costs one module compile and a link. Keyed like every build, plus the defines; the other
+    /// modules of <paramref name="sources"/> are not part of the key.
+    /// </summary>
+    public static string ModuleVariant(EmulatorSources sources, string module, ModuleDefines defines, EmulatorBuildOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(defines);
+        return Build(sources.OnlyModule(module), LibraryFlavor, options ?? new EmulatorBuildOptions(), defines);
+    }
+
+    private static string Build(EmulatorSources sources, Flavor flavor, EmulatorBuildOptions options, ModuleDefines defines)
     {
         var gcc = GccToolchain.Find(options.Compiler);
         var cache = new EmulatorCache(options.CacheFolder ?? EmulatorCache.DefaultRoot());
-        var key = Hash(GeneratorVersion, flavor.Name, gcc.Identity, string.Join(' ', flavor.CompileFlags), string.Join(' ', flavor.LinkFlags),
-                       Fingerprint(sources.Files.Keys, sources));
+        // The defines join the key only when there are some, so that plain builds keep their keys.
+        var key = Hash([GeneratorVersion, flavor.Name, gcc.Identity, string.Join(' ', flavor.CompileFlags), string.Join(' ', flavor.LinkFlags),
+                        Fingerprint(sources.Files.Keys, sources), .. DefinesKey(defines)]);
         var output = Path.Combine(cache.OutputFolder(key), flavor.Output);
         if (File.Exists(output)) return output;
         lock (BuildLocks.GetOrAdd(output, _ => new object()))
@@ -81,7 +98,7 @@ public static class EmulatorBuild
             var staging = cache.NewStagingFolder();
             try
             {
-                new Job(sources, flavor, gcc, cache, staging, options.Log ?? (_ => { })).Run();
+                new Job(sources, flavor, defines, gcc, cache, staging, options.Log ?? (_ => { })).Run();
                 EmulatorCache.Publish(Path.Combine(staging, "out"), cache.OutputFolder(key));
                 options.Log?.Invoke($"built {output}");
                 return output;
@@ -93,9 +110,11 @@ public static class EmulatorBuild
         }
     }
 
-    // One build in its staging folder: src/ (the sources), gen/ (generated units), obj/, out/.
-    private sealed class Job(EmulatorSources sources, Flavor flavor, GccToolchain gcc, EmulatorCache cache, string staging, Action<string> log)
+    // One build in its staging folder: src/ (the sources), gen/ (generated units), obj/, out/. The defines
+    // go to the modules' units only (scan and compile): the runtime and the table never read them.
+    private sealed class Job(EmulatorSources sources, Flavor flavor, ModuleDefines defines, GccToolchain gcc, EmulatorCache cache, string staging, Action<string> log)
     {
+        private readonly string _variant = defines.IsEmpty ? "" : $" with {defines.Key}";
         private readonly string _src = Path.Combine(staging, "src");
         private readonly string _gen = Path.Combine(staging, "gen");
         private readonly string _runtimeHeaders = Fingerprint(sources.Files.Keys.Where(k => k.StartsWith("emu/", StringComparison.Ordinal) && k.EndsWith(".h", StringComparison.Ordinal)), sources);
@@ -115,43 +134,47 @@ public static class EmulatorBuild
 
             var modules = sources.Modules.ToList();
             var scans = Parallel(modules, Scan);
-            var units = new List<(string Name, string Path, string Fingerprint)>();
+            var units = new List<(string Name, string Path, string Fingerprint, ModuleDefines Defines)>();
             foreach (var relative in sources.Files.Keys.Where(k => k.StartsWith("emu/", StringComparison.Ordinal) && k.EndsWith(".cpp", StringComparison.Ordinal)))
                 if (relative != HarnessUnit || flavor.WithHarness)
-                    units.Add((relative, Path.Combine(_src, relative), Hash(sources.Files[relative].Text, _runtimeHeaders)));
+                    units.Add((relative, Path.Combine(_src, relative), Hash(sources.Files[relative].Text, _runtimeHeaders), ModuleDefines.None));
             for (int m = 0; m < modules.Count; m++)
             {
                 var text = EmulatorCodeGenerator.ModuleUnit(modules[m], scans[m].Kernels);
-                units.Add(Generated(EmulatorCodeGenerator.ModuleUnitName(modules[m]), text, sources.Files[modules[m] + ".cu"].Text));
+                units.Add(Generated(EmulatorCodeGenerator.ModuleUnitName(modules[m]), text, sources.Files[modules[m] + ".cu"].Text, defines));
             }
             var table = EmulatorCodeGenerator.TableUnit(
                 modules.Select((m, i) => (m, scans[i].Kernels)).ToList(), scans.SelectMany(s => s.GpuOnly).ToList());
-            units.Add(Generated("kernel_table.cpp", table, "")); // not *.emu.cpp: no module can clash with it
+            units.Add(Generated("kernel_table.cpp", table, "", ModuleDefines.None)); // not *.emu.cpp: no module can clash with it
 
-            var objects = Parallel(units, u => Compile(u.Name, u.Path, u.Fingerprint));
+            var objects = Parallel(units, u => Compile(u.Name, u.Path, u.Fingerprint, u.Defines));
             var failures = objects.Where(o => o.Error is not null).Select(o => o.Error!).ToList();
             if (failures.Count > 0)
-                throw new EmulatorBuildException($"g++ could not compile the CUDA emulator build ({flavor.Name}):\n{string.Join("\n", failures)}");
+            {
+                var what = defines.IsEmpty ? "" : $" of {string.Join(", ", modules.Select(m => m + ".cu"))}{_variant}";
+                throw new EmulatorBuildException($"g++ could not compile the CUDA emulator build ({flavor.Name}){what}:\n{string.Join("\n", failures)}");
+            }
             Link(objects.Select(o => o.Path!).ToList());
         }
 
-        private (string Name, string Path, string Fingerprint) Generated(string name, string text, string moduleText)
+        private (string Name, string Path, string Fingerprint, ModuleDefines Defines) Generated(string name, string text, string moduleText, ModuleDefines unitDefines)
         {
             var path = Path.Combine(_gen, name);
             File.WriteAllText(path, text);
-            return (name, path, Hash(text, moduleText, _allHeaders));
+            return (name, path, Hash(text, moduleText, _allHeaders), unitDefines);
         }
 
         // The kernels g++ compiles for this module (scan mode of cuda_emu.h), and those it leaves out.
         private (IReadOnlyList<KernelDeclaration> Kernels, IReadOnlyList<GpuOnlyKernel> GpuOnly) Scan(string module)
         {
             var source = sources.Files[module + ".cu"].Text;
-            var cached = cache.ObjectPath(Hash("scan", GeneratorVersion, gcc.Identity, source, _allHeaders), ".scan");
+            // The defines can add or remove kernels (#if), so they are part of the scan's key.
+            var cached = cache.ObjectPath(Hash(["scan", GeneratorVersion, gcc.Identity, source, _allHeaders, .. DefinesKey(defines)]), ".scan");
             if (File.Exists(cached)) return ReadScan(cached, module);
             var preprocessed = Path.Combine(staging, "obj", module + ".ii");
-            var (exit, output) = gcc.Run([.. ScanFlags, "-I", _src, Path.Combine(_src, module + ".cu"), "-o", preprocessed], staging);
+            var (exit, output) = gcc.Run([.. ScanFlags, .. defines.CompilerOptions, "-I", _src, Path.Combine(_src, module + ".cu"), "-o", preprocessed], staging);
             if (exit != 0)
-                throw new EmulatorBuildException($"g++ could not preprocess {module}.cu for the CUDA emulator:\n{MapPaths(output)}");
+                throw new EmulatorBuildException($"g++ could not preprocess {module}.cu{_variant} for the CUDA emulator:\n{MapPaths(output)}");
             var kernels = KernelDeclarationScanner.FromPreprocessed(File.ReadAllText(preprocessed), module);
             var gpuOnly = KernelDeclarationScanner.GpuOnly(source, module, kernels);
             var lines = kernels.Select(k => $"K\t{k.Name}\t{k.MaxThreadsExpression}")
@@ -174,15 +197,17 @@ public static class EmulatorBuild
         }
 
         // An object from the cache, or compiled and put there. Error: g++'s output, paths mapped back.
-        private (string? Path, string? Error) Compile(string name, string unit, string fingerprint)
+        private (string? Path, string? Error) Compile(string name, string unit, string fingerprint, ModuleDefines unitDefines)
         {
-            var cached = cache.ObjectPath(Hash(GeneratorVersion, flavor.Name, gcc.Identity, string.Join(' ', flavor.CompileFlags), fingerprint), ".o");
+            var cached = cache.ObjectPath(Hash([GeneratorVersion, flavor.Name, gcc.Identity, string.Join(' ', flavor.CompileFlags), fingerprint,
+                                                .. DefinesKey(unitDefines)]), ".o");
             if (File.Exists(cached)) return (cached, null);
-            log($"g++ ({flavor.Name}): {name}");
+            log(unitDefines.IsEmpty ? $"g++ ({flavor.Name}): {name}" : $"g++ ({flavor.Name}, {unitDefines.Key}): {name}");
             var obj = Path.Combine(staging, "obj", name.Replace('/', '_') + ".o");
             // The staging folder is gone after the build: debug info and __FILE__ name kernels/... instead
             // (what ASan's reports show), the same in every build, so that cached objects stay valid.
-            var (exit, output) = gcc.Run([.. flavor.CompileFlags, $"-ffile-prefix-map={_src}=kernels", $"-ffile-prefix-map={_gen}=kernels/generated",
+            var (exit, output) = gcc.Run([.. flavor.CompileFlags, .. unitDefines.CompilerOptions,
+                                          $"-ffile-prefix-map={_src}=kernels", $"-ffile-prefix-map={_gen}=kernels/generated",
                                           "-I", _src, "-c", unit, "-o", obj], staging);
             if (exit != 0) return (null, MapPaths(output));
             EmulatorCache.CopyAtomically(obj, cached);
@@ -191,7 +216,7 @@ public static class EmulatorBuild
 
         private void Link(List<string> objects)
         {
-            log($"g++ ({flavor.Name}): linking {flavor.Output}");
+            log($"g++ ({flavor.Name}{(defines.IsEmpty ? "" : $", {defines.Key}")}): linking {flavor.Output}");
             var output = Path.Combine(staging, "out", flavor.Output);
             var (exit, text) = gcc.Run([.. flavor.LinkFlags, "-o", output, .. objects], staging);
             if (exit != 0) throw new EmulatorBuildException($"g++ could not link the CUDA emulator build ({flavor.Name}):\n{MapPaths(text)}");
@@ -205,6 +230,9 @@ public static class EmulatorBuild
             return output.Replace(_gen + "/", "(generated) ", StringComparison.Ordinal);
         }
     }
+
+    // What a define set adds to a cache key: nothing for none (plain builds keep their keys).
+    private static string[] DefinesKey(ModuleDefines defines) => defines.IsEmpty ? [] : ["defines", defines.Key];
 
     private static string[] HostVectorFlags() =>
         System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported ? ["-mavx2", "-mfma"] : [];

@@ -92,6 +92,20 @@ public sealed class EmulatorSources
         return new EmulatorSources(files);
     }
 
+    /// <summary>
+    /// These sources with <paramref name="module"/> as the only module: the runtime and every header stay,
+    /// the other <c>*.cu</c> go. What a module variant is built from (<see cref="EmulatorBuild.ModuleVariant"/>),
+    /// so that editing another module leaves the variant's cache key alone.
+    /// </summary>
+    internal EmulatorSources OnlyModule(string module)
+    {
+        if (!_files.ContainsKey(module + ".cu"))
+            throw new ArgumentException($"no module {module}.cu in these sources; modules: {string.Join(", ", Modules)}", nameof(module));
+        return new EmulatorSources(new SortedDictionary<string, SourceFile>(
+            _files.Where(kv => !IsModule(kv.Key) || kv.Key == module + ".cu").ToDictionary(kv => kv.Key, kv => kv.Value),
+            StringComparer.Ordinal));
+    }
+
     internal static bool IsModule(string relativePath) =>
         relativePath.EndsWith(".cu", StringComparison.Ordinal) && !relativePath.Contains('/');
 
