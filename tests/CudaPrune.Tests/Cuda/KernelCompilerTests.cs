@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CudaPrune.Cuda.Compilation;
+using CudaPrune.Cuda.Runtime;
 
 namespace CudaPrune.Tests.Cuda;
 
@@ -103,6 +104,50 @@ public partial class KernelCompilerTests
         Assert.That(defined.FromCache, Is.False);
         Assert.That(defined.CachePath, Is.Not.EqualTo(plain.CachePath));
         Assert.That(Directory.GetFiles(_temp), Has.Length.EqualTo(2));
+    }
+
+    // A module meant for variants: SCALE is required, WITH_EXTRA selects a kernel (as a shape may select a path).
+    private const string VariantModule = """
+        #include "common.cuh"
+        KERNEL void variant_scale(float* y, const float* x, int n) {
+            int i = blockIdx.x * blockDim.x + threadIdx.x;
+            if (i < n) y[i] = x[i] * SCALE;
+        }
+        #if WITH_EXTRA
+        KERNEL void variant_extra(float* y) { y[0] = SCALE; }
+        #endif
+        """;
+
+    [Test]
+    public void DefinesOfAModuleVariantReachTheSource([Values("compute_80", "compute_90")] string arch)
+    {
+        File.WriteAllText(Path.Combine(_temp, "common.cuh"), KernelSources.Embedded.Headers["common.cuh"]);
+        File.WriteAllText(Path.Combine(_temp, "variant.cu"), VariantModule);
+        var compiler = new KernelCompiler(KernelSources.FromFolder(_temp), new KernelCache(Path.Combine(_temp, "cache")));
+        var three = ModuleDefines.Of(("WITH_EXTRA", 1), ("SCALE", 3));
+        var five = ModuleDefines.Of(("SCALE", 5), ("WITH_EXTRA", 0));
+
+        string ptx3 = Encoding.UTF8.GetString(compiler.Compile("variant", arch, three.CompilerOptions).Image);
+        string ptx5 = Encoding.UTF8.GetString(compiler.Compile("variant", arch, five.CompilerOptions).Image);
+
+        Assert.That(ptx3, Does.Contain("0f40400000"), "x * SCALE with SCALE=3 multiplies by 3.0f");
+        Assert.That(ptx5, Does.Contain("0f40A00000").And.Not.Contain("0f40400000"), "SCALE=5: 5.0f");
+        Assert.That(ptx3, Does.Contain(".entry variant_extra("), "WITH_EXTRA=1 selects the extra kernel");
+        Assert.That(ptx5, Does.Not.Contain("variant_extra"));
+        Assert.That(compiler.Compile("variant", arch, ModuleDefines.Of(("SCALE", 3), ("WITH_EXTRA", 1)).CompilerOptions).FromCache, Is.True,
+            "the same defines in another order are the same cache entry");
+    }
+
+    [Test]
+    public void AMissingDefineIsACompileErrorNamingTheDefinesGiven()
+    {
+        File.WriteAllText(Path.Combine(_temp, "common.cuh"), KernelSources.Embedded.Headers["common.cuh"]);
+        File.WriteAllText(Path.Combine(_temp, "variant.cu"), VariantModule);
+        var compiler = new KernelCompiler(KernelSources.FromFolder(_temp), cache: null);
+
+        var e = Assert.Throws<KernelCompileException>(() => compiler.Compile("variant", "compute_80", ModuleDefines.Of(("WITH_EXTRA", 1)).CompilerOptions))!;
+
+        Assert.That(e.Message, Does.Contain("variant.cu with -DWITH_EXTRA=1").And.Contain("SCALE"));
     }
 
     [Test]
