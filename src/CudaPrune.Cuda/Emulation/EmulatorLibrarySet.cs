@@ -25,7 +25,8 @@ internal sealed class EmulatorLibrarySet(EmulatorSources sources, EmulatorBuildO
     private volatile Slot[] _slots = [];
 
     /// <summary>The main library (built or loaded on first use).</summary>
-    public EmulatorLibrary Main => _slots[SlotFor("", ModuleDefines.None)].Library;
+    // Through the indexer, not _slots[SlotFor(...)]: that reads the array before SlotFor replaces it.
+    public EmulatorLibrary Main => this[SlotFor("", ModuleDefines.None)].Library;
 
     /// <summary>
     /// The slot of the library that holds <paramref name="module"/> compiled with <paramref name="defines"/>:
