@@ -68,6 +68,27 @@ public unsafe class CudaGpuTests
     }
 
     [Test]
+    public void ModuleVariantsAreModulesOfTheirOwnAndEachRuns()
+    {
+        // elementwise.cu reads no VARIANT_TEST: the variants compile to the same code, yet are separate CUmodules.
+        var one = _gpu.GetKernel("elementwise", "scale_kernel1", ModuleDefines.Of(("VARIANT_TEST", 1)));
+        var two = _gpu.GetKernel("elementwise", "scale_kernel1", ModuleDefines.Of(("VARIANT_TEST", 2)));
+        var plain = _gpu.GetKernel("elementwise", "scale_kernel1");
+        using var dx = DeviceBuffer.FromHost<float>(_gpu, [1f, 2f, 3f]);
+        using var dy = new DeviceBuffer(_gpu, 12);
+
+        Assert.That(new[] { one.Handle, two.Handle, plain.Handle }, Is.Unique);
+        Assert.That(_gpu.GetKernel("elementwise", "scale_kernel1", ModuleDefines.Of(("VARIANT_TEST", 1))), Is.SameAs(one));
+        foreach (var (kernel, s) in new[] { (one, 2f), (two, 3f) })
+        {
+            var args = new KernelArgs();
+            args.Add(dy.Ptr); args.Add(dx.Ptr); args.Add(s); args.Add(3L);
+            _gpu.Launch(kernel, 1, 32, 0, args.Pointers);
+            Assert.That(dy.ToArray<float>(), Is.EqualTo(new[] { s, 2 * s, 3 * s }), kernel.ToString());
+        }
+    }
+
+    [Test]
     public void AGridSmallerThanTheArrayStillCoversItAndInPlaceWorks()
     {
         const int n = 10_000;
