@@ -86,8 +86,7 @@ void sgemm_kernel2(float* C, const float* A, const float* B, int M, int N, int K
 
 #define SGEMM3_BM 128
 #define SGEMM3_BN 128
-#define SGEMM3_TM 8
-#define SGEMM3_THREADS ((SGEMM3_BM / SGEMM3_TM) * (SGEMM3_BN / 8))
+#define SGEMM3_THREADS (TileShape<SGEMM3_BM, SGEMM3_BN>::THREADS)
 
 // vec flags (set by the host when every row start is 16-byte aligned: base aligned, row length % 4 == 0)
 #define SGEMM_VEC_A 1
@@ -205,6 +204,7 @@ struct GemmEpilogue {
 KERNEL __launch_bounds__(SGEMM3_THREADS, 2)
 void sgemm_kernel3(float* C, const float* A, const float* B, int M, int N, int K,
                    float alpha, float beta, int transA, int transB, int vec) {
+    TILE_SHARED(SGEMM3_BM, SGEMM3_BN);
     const int m0 = blockIdx.y * SGEMM3_BM, n0 = blockIdx.x * SGEMM3_BN;
     GemmTileLoader<SGEMM3_BM, SGEMM3_BN, SGEMM3_THREADS> loader;
     loader.A = A; loader.B = B;
@@ -212,7 +212,7 @@ void sgemm_kernel3(float* C, const float* A, const float* B, int M, int N, int K
     loader.transA = transA != 0; loader.transB = transB != 0;
     loader.vecA = (vec & SGEMM_VEC_A) != 0; loader.vecB = (vec & SGEMM_VEC_B) != 0;
     const GemmEpilogue epilogue{C, M, N, alpha, beta, (vec & SGEMM_VEC_C) != 0};
-    tile_gemm<SGEMM3_BM, SGEMM3_BN, SGEMM3_TM>(loader, epilogue, m0, n0, 0, K);
+    tile_gemm<SGEMM3_BM, SGEMM3_BN>(As, Bs, loader, epilogue, m0, n0, 0, K);
 }
 
 // ---- bias ----------------------------------------------------------------------------------------

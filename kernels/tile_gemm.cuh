@@ -1,26 +1,32 @@
 // tile_gemm.cuh — the register-blocked, double-buffered tile engine behind sgemm_kernel3 and the
-// implicit-GEMM convolutions (conv2d.cu). Include after common.cuh.
+// implicit-GEMM convolutions (conv2d_tiled.cuh). Include after common.cuh.
 //
 // It computes, for one block, the BM x BN tile of C = A · B that starts at (m0, n0), summing k over
 // [kBegin, kEnd) (a split of K when the reduction is spread over blocks), and hands every finished
 // element to an epilogue. Where A and B come from is the Loader's business: plain matrices (gemm.cu)
-// or the im2col view of an image gathered on the fly (conv2d.cu).
+// or the im2col view of an image gathered on the fly (conv2d_tiled.cuh).
 //
 // Design (the well-known SGEMM progression: shared-memory tiles → 2-D register blocking → vectorised
 // shared-memory reads → double buffering):
-//   * THREADS = (BM / TM) · (BN / 8) threads; thread (ty, tx) owns a TM x 8 tile of C in registers:
-//     rows    ty·4 + i  and, when TM = 8, ty·4 + BM/2 + i      (i < 4)
-//     columns tx·4 + j  and            tx·4 + BN/2 + j        (j < 4)
+//   * TileShape<BM, BN>: each thread owns a TM x 8 tile of C in registers, TM = 8 when BM is a multiple
+//     of 8 and at least 32, else 4; TY = BM / TM threads along m, TX = BN / 8 along n,
+//     THREADS = TY · TX. Thread (ty, tx) owns
+//       rows    ty·4 + i  and, when TM = 8, ty·4 + BM/2 + i      (i < 4)
+//       columns tx·4 + j  and            tx·4 + BN/2 + j        (j < 4)
 //     so each k step reads its A and B fragments with two to four float4 loads from shared memory
-//     and does TM·8 FMAs with them.
-//   * A warp is 4 (ty) x 8 (tx) threads: its float4 reads of As hit 4 addresses and of Bs 8 consecutive
-//     ones, each a single shared-memory wavefront (broadcast, no bank conflict).
+//     and does TM·8 FMAs with them. BM is a multiple of 4 (of 8 when TM = 8), BN one of 32, 64, 128.
+//   * Where the shape allows, a warp is WY x WX threads (WX = min(TX, 8), WY = 32 / WX): its float4
+//     reads of As hit WY addresses and of Bs WX consecutive ones, one shared-memory wavefront each
+//     (broadcast, no bank conflict). Other shapes (few threads, TY not a multiple of WY) number the
+//     threads row by row: still correct, a little slower.
 //   * Per step of BK = 8 along k, As holds the A tile transposed (As[k][m], so the m-fragment is
 //     contiguous) and Bs the B tile (Bs[k][n]). Two buffers: while step t is multiplied out of one, the
 //     tile of step t+1 is loaded from global memory into registers (latency hidden behind the FMAs) and
 //     stored into the other, so there is one __syncthreads per step.
 //   * Rows of As and Bs are padded by 4 floats: float4 alignment is kept and the transposing stores of
 //     the loaders spread over the banks.
+//   * The shared arrays are declared by the kernel (TILE_SHARED) and passed in: declared in the kernel's
+//     body, the emulator poisons them at every block start and counts them against the 48 KiB.
 //
 // Loader concept (one object per thread):
 //   void load(int k0);                         // tile k0 .. k0+BK-1 from global memory into registers,
@@ -34,25 +40,49 @@
 #define TILE_BK 8
 #define TILE_PAD 4
 
-// The thread's (ty, tx) in the layout above: warps are tiled 4 (ty) x 8 (tx) over the block.
-template <int BM, int BN, int TM>
+template <int BM, int BN>
+struct TileShape {
+    static constexpr int TM = (BM % 8 == 0 && BM >= 32) ? 8 : 4;
+    static constexpr int TY = BM / TM, TX = BN / 8;
+    static constexpr int THREADS = TY * TX;
+    static constexpr int LDA = BM + TILE_PAD, LDB = BN + TILE_PAD;
+    static constexpr int A_FLOATS = 2 * TILE_BK * LDA, B_FLOATS = 2 * TILE_BK * LDB; // two buffers each
+    // The warp layout of the design notes, where it fits.
+    static constexpr int WX = TX < 8 ? TX : 8, WY = 32 / WX;
+    static constexpr bool WARP_TILED = THREADS % 32 == 0 && TY % WY == 0 && TX % WX == 0;
+    static_assert(BM % 4 == 0 && BM >= 4 && BM <= 128, "BM is a multiple of 4 up to 128");
+    static_assert(BN == 32 || BN == 64 || BN == 128, "BN is 32, 64 or 128");
+    static_assert(BM % TM == 0, "whole thread rows");
+};
+
+// The kernel's shared tiles for TileShape<BM, BN>: float As[], Bs[] in the kernel's body.
+#define TILE_SHARED(BM, BN)                                                  \
+    __shared__ __align__(16) float As[TileShape<BM, BN>::A_FLOATS];          \
+    __shared__ __align__(16) float Bs[TileShape<BM, BN>::B_FLOATS]
+
+// The thread's (ty, tx) in the layout above.
+template <int BM, int BN>
 __device__ __forceinline__ void tile_thread_position(int& ty, int& tx) {
-    constexpr int WARPS_N = BN / 8 / 8;
-    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-    ty = (warp / WARPS_N) * 4 + lane / 8;
-    tx = (warp % WARPS_N) * 8 + lane % 8;
+    typedef TileShape<BM, BN> T;
+    if constexpr (T::WARP_TILED) {
+        constexpr int WARPS_N = T::TX / T::WX;
+        const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+        ty = (warp / WARPS_N) * T::WY + lane / T::WX;
+        tx = (warp % WARPS_N) * T::WX + lane % T::WX;
+    } else {
+        ty = threadIdx.x / T::TX;
+        tx = threadIdx.x % T::TX;
+    }
 }
 
-template <int BM, int BN, int TM, class Loader, class Epilogue>
-__device__ __forceinline__ void tile_gemm(Loader& loader, const Epilogue& epilogue, int m0, int n0, int kBegin, int kEnd) {
-    static_assert(TM == 4 || TM == 8, "a thread's tile is 4 or 8 rows by 8 columns");
-    static_assert((BM / TM) % 4 == 0 && (BN / 8) % 8 == 0, "warps are 4 x 8 threads: BM/TM must be a multiple of 4, BN/8 of 8");
-    constexpr int LDA = BM + TILE_PAD, LDB = BN + TILE_PAD;
-    __shared__ __align__(16) float As[2 * TILE_BK * LDA];
-    __shared__ __align__(16) float Bs[2 * TILE_BK * LDB];
+template <int BM, int BN, class Loader, class Epilogue>
+__device__ __forceinline__ void tile_gemm(float* As, float* Bs, Loader& loader, const Epilogue& epilogue,
+                                          int m0, int n0, int kBegin, int kEnd) {
+    typedef TileShape<BM, BN> T;
+    constexpr int TM = T::TM, LDA = T::LDA, LDB = T::LDB;
 
     int ty, tx;
-    tile_thread_position<BM, BN, TM>(ty, tx);
+    tile_thread_position<BM, BN>(ty, tx);
 
     float acc[TM][8];
 #pragma unroll

@@ -81,32 +81,29 @@ public static class KernelBenchPlan
         foreach (var (op, flops, bytes) in ops)
         {
             cases.Add(Case(op, 1, $"{op}_kernel1", flops, bytes, b => b.Versions.Set(op, 1)));
-            var tiles = allTiles ? ConvKernels.Tiles : [backend.ConvTileFor(op, g)];
-            foreach (var tile in tiles)
+            // Versions 2 and 3: the planner's choice (tile and split-K) for this shape, and with allTiles every
+            // generic tile at the planner's splits for it.
+            foreach (int version in new[] { 2, 3 })
             {
-                string kernel = $"{op}_kernel2_{tile.Suffix}";
-                if (op == ConvKernels.BackwardWeight)
-                    kernel += $" x{ConvKernels.SplitReduction((long)g.N * g.OH * g.OW, WeightSplits(backend, g, tile)).Splits} splits";
-                cases.Add(Case(op, 2, kernel, flops, bytes, b =>
+                var planned = backend.ConvPlanner.Plan(op, g, version);
+                var tiles = allTiles && version == 2 ? ConvKernels.GenericTiles : [planned.Tile!.Value];
+                foreach (var tile in tiles)
                 {
-                    b.Versions.Set(op, 2);
-                    b.ConvTileOverride = tile;
-                }));
+                    var plan = backend.ConvPlanner.Plan(op, g, version, tile);
+                    string kernel = ConvKernels.TiledKernelName(op, version, tile) + (version == 3 ? $" {tile}" : "")
+                                    + (plan.Splits > 1 ? $" split-K {plan.Splits}" : "");
+                    cases.Add(Case(op, version, kernel, flops, bytes, b =>
+                    {
+                        b.Versions.Set(op, version);
+                        b.ConvTileOverride = tile;
+                    }));
+                }
             }
         }
         return new KernelBenchGroup($"{source} {g}", () => new KernelConvWorkload(backend, g), cases);
 
         KernelBenchCase Case(string op, int version, string kernel, double flops, double bytes, Action<CudaBackend> select) =>
             new("conv", op, version, kernel, source, g.N, g.ToString(), ConvKey(g), flops, bytes, select);
-    }
-
-    // The split count the backend would use with this tile forced (as the case will force it).
-    private static int WeightSplits(CudaBackend backend, Conv2dGeometry g, ConvTile tile)
-    {
-        var saved = backend.ConvTileOverride;
-        backend.ConvTileOverride = tile;
-        try { return backend.ConvWeightSplitsFor(g); }
-        finally { backend.ConvTileOverride = saved; }
     }
 
     private static bool Matches(KernelBenchCase c, IReadOnlyList<string> filters) =>

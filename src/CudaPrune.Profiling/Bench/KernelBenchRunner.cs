@@ -85,7 +85,7 @@ public sealed class KernelBenchRunner(CudaBackend backend, KernelTimer timer, Ke
     {
         backend.Versions.Reset();
         backend.ConvTileOverride = null;
-        backend.ConvWeightSplitsOverride = null;
+        backend.ConvSplitsOverride = null;
     }
 
     // Each GEMM row against the cuBLAS row of its shape (warm medians).

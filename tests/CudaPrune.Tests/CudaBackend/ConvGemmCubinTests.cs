@@ -20,11 +20,12 @@ public class ConvGemmCubinTests
     {
         yield return new TestCaseData(GemmKernels.Module,
             GemmKernels.GemmVersions.Select(v => $"{GemmKernels.Gemm}_kernel{v}").Append(GemmKernels.BiasForward + "_kernel1").Append(GemmKernels.BiasBackward + "_kernel1").ToArray());
-        string[] ops = [ConvKernels.Forward, ConvKernels.BiasReluForward, ConvKernels.BackwardData, ConvKernels.BackwardWeight];
         yield return new TestCaseData(ConvKernels.Module,
-            ops.Select(op => op + "_kernel1")
-                .Concat(ops.SelectMany(op => ConvKernels.Tiles.Select(t => $"{op}_kernel2_{t.Suffix}")))
-                .Append(ConvKernels.WeightReduceKernel).ToArray());
+            ConvKernels.Ops.Select(op => op + "_kernel1")
+                .Concat(ConvKernels.Ops.SelectMany(op => ConvKernels.GenericTiles.Select(t => ConvKernels.TiledKernelName(op, 2, t))))
+                .Append(ConvKernels.SplitReduceKernel).Distinct().ToArray());
+        yield return new TestCaseData(ConvKernels.SpecialisedModule,
+            ConvKernels.Ops.Select(op => ConvKernels.TiledKernelName(op, 3, ConvKernels.SpecialisedTiles[0])).Distinct().ToArray());
     }
 
     [TestCaseSource(nameof(Modules))]

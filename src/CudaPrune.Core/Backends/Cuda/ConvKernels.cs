@@ -1,73 +1,71 @@
 namespace CudaPrune.Core.Backends.Cuda;
 
 /// <summary>
-/// The ops, versions, tiles and launch heuristics of kernels/conv2d.cu: version 1 is the naive direct
-/// convolution, version 2 the implicit GEMM on <see cref="ConvTile"/>s.
+/// The ops, versions and tiles of kernels/conv2d.cu and kernels/conv2d_specialised.cu: version 1 is the naive
+/// direct convolution, version 2 the implicit GEMM with the shape as arguments (one kernel per tile of
+/// <see cref="GenericTiles"/>), version 3 the same engine compiled per layer (shape and any valid tile as
+/// defines). <see cref="Planning.ConvLaunchPlanner"/> picks tile and split-K per shape.
 /// </summary>
 public static class ConvKernels
 {
     public const string Module = "conv2d";
 
-    // The KernelVersions keys; each op's kernels are named <op>_kernel1 and <op>_kernel2_<tile>.
+    /// <summary>The module of version 3, compiled once per layer shape and tile (<see cref="Planning.ConvSpecialisation"/>).</summary>
+    public const string SpecialisedModule = "conv2d_specialised";
+
+    // The KernelVersions keys; each op's kernels are named <op>_kernel1, <op>_kernel2_<tile> and <op>_kernel3
+    // (the fused op runs the forward kernels of versions 2 and 3 with relu = 1).
     public const string Forward = "conv2d_forward";
     public const string BiasReluForward = "conv2d_bias_relu_forward";
     public const string BackwardData = "conv2d_backward_data";
     public const string BackwardWeight = "conv2d_backward_weight";
 
-    public const string WeightReduceKernel = "conv2d_backward_weight_reduce_kernel1";
+    /// <summary>Adds the split-K partial sums (every pass) and applies bias, ReLU or accumulation.</summary>
+    public const string SplitReduceKernel = "conv2d_split_reduce_kernel1";
 
-    public static IReadOnlyList<int> Versions { get; } = [1, 2];
+    public static IReadOnlyList<string> Ops { get; } = [Forward, BiasReluForward, BackwardData, BackwardWeight];
 
-    public const int DefaultVersion = 2;
+    public static IReadOnlyList<int> Versions { get; } = [1, 2, 3];
+
+    /// <summary>The version a real GPU runs: the per-layer kernels (compiled once per shape, then cached).</summary>
+    public const int DefaultVersion = 3;
+
+    /// <summary>
+    /// The version the emulator runs by default: the generic kernels, built once with the emulator (each
+    /// version-3 shape would cost a g++ build there). The checks run version 3 on the emulator explicitly.
+    /// </summary>
+    public const int DefaultEmulatedVersion = 2;
 
     /// <summary>Threads per block of the naive (version 1) and reduction kernels unless overridden.</summary>
     public const int NaiveBlockSize = 256;
 
-    /// <summary>Largest first: 128x128 (8x8 per thread), 64x128, 32x128 (8x8), 16x128 (4x8).</summary>
-    public static IReadOnlyList<ConvTile> Tiles { get; } = [new(128, 8), new(64, 8), new(32, 8), new(16, 4)];
+    /// <summary>The tiles version 2 has a kernel for: BM 16…128 in steps that fit pruned counts, BN 32 or 128.</summary>
+    public static IReadOnlyList<ConvTile> GenericTiles { get; } =
+        [.. from rows in new[] { 16, 32, 48, 64, 96, 128 } from columns in new[] { 32, 128 } select new ConvTile(rows, columns)];
 
-    /// <summary>Most reduction splits of the backward-weight kernel, and the fewest reduction rows a split gets.</summary>
-    public const int MaxWeightSplits = 256;
-    public const int MinRowsPerSplit = 256;
+    /// <summary>The tiles version 3 can be compiled with: every valid BM (multiple of 4 up to 128) and BN.</summary>
+    public static IReadOnlyList<ConvTile> SpecialisedTiles { get; } =
+        [.. from rows in Enumerable.Range(1, 32).Select(i => 4 * i) from columns in new[] { 32, 64, 128 }
+            let tile = new ConvTile(rows, columns) where tile.IsValid select tile];
 
-    /// <summary>
-    /// The tile for a GEMM of <paramref name="rows"/> x <paramref name="columns"/>: the smallest that covers
-    /// the rows (channel counts are powers of two in the models, so it wastes nothing there); then, when
-    /// <paramref name="fillDevice"/> and the grid would leave SMs idle, smaller ones until it fills them.
-    /// </summary>
-    public static ConvTile ChooseTile(int rows, long columns, int multiprocessors, bool fillDevice)
+    /// <summary>The tiles <paramref name="version"/> offers (none for the naive version 1).</summary>
+    public static IReadOnlyList<ConvTile> TilesOf(int version) => version switch
     {
-        int i = 0;
-        while (i + 1 < Tiles.Count && Tiles[i + 1].Rows >= rows) i++;
-        if (fillDevice)
-            while (i + 1 < Tiles.Count && Blocks(Tiles[i], rows, columns) < multiprocessors) i++;
-        return Tiles[i];
-    }
+        1 => [],
+        2 => GenericTiles,
+        3 => SpecialisedTiles,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"convolutions have versions {string.Join(", ", Versions)}"),
+    };
 
-    /// <summary>Blocks of one split of the tile grid.</summary>
-    public static long Blocks(ConvTile tile, int rows, long columns) =>
-        (rows + (long)tile.Rows - 1) / tile.Rows * ((columns + ConvTile.Columns - 1) / ConvTile.Columns);
-
-    /// <summary>
-    /// Splits of the backward-weight reduction (N·OH·OW rows) so the grid has about two blocks per SM,
-    /// each split keeping at least <see cref="MinRowsPerSplit"/> rows.
-    /// </summary>
-    public static int ChooseWeightSplits(long tileBlocks, long reductionRows, int multiprocessors)
+    /// <summary>The kernel of <paramref name="op"/> at a tiled version: the fused op shares the forward kernels.</summary>
+    public static string TiledKernelName(string op, int version, ConvTile tile)
     {
-        long wanted = (2L * multiprocessors + tileBlocks - 1) / tileBlocks;
-        long most = Math.Min(MaxWeightSplits, reductionRows / MinRowsPerSplit);
-        return (int)Math.Max(1, Math.Min(wanted, most));
-    }
-
-    /// <summary>
-    /// Rows per split for <paramref name="splits"/> requested splits (a multiple of the tile's k step of 8),
-    /// and the number of splits that really covers the reduction with it.
-    /// </summary>
-    public static (int Chunk, int Splits) SplitReduction(long reductionRows, int splits)
-    {
-        if (splits < 1) throw new ArgumentOutOfRangeException(nameof(splits), splits, "at least one split");
-        long perSplit = (reductionRows + splits - 1) / splits;
-        long chunk = Math.Max(8, (perSplit + 7) / 8 * 8);
-        return ((int)chunk, (int)Math.Max(1, (reductionRows + chunk - 1) / chunk));
+        string family = op == BiasReluForward ? Forward : op;
+        return version switch
+        {
+            2 => $"{family}_kernel2_{tile.Suffix}",
+            3 => $"{family}_kernel3",
+            _ => throw new ArgumentOutOfRangeException(nameof(version), version, "versions 2 and 3 are tiled"),
+        };
     }
 }

@@ -1,16 +1,29 @@
+using CudaPrune.Core.Backends.Cuda.Planning;
 using CudaPrune.Core.Tensors;
 using CudaPrune.Cuda.Runtime;
 
 namespace CudaPrune.Core.Backends.Cuda;
 
-// 2-D convolution: kernels/conv2d.cu. x[N,C,H,W], w[OC,C,K,K], b[OC], y[N,OC,OH,OW].
+// 2-D convolution: kernels/conv2d.cu, kernels/conv2d_specialised.cu. x[N,C,H,W], w[OC,C,K,K], b[OC], y[N,OC,OH,OW].
 public sealed partial class CudaBackend
 {
-    /// <summary>Forces the tile of the implicit-GEMM (version 2) convolution kernels; null picks one per shape.</summary>
+    private ConvLaunchPlanner? _convPlanner;
+
+    /// <summary>Forces the tile of the tiled (version 2 and 3) convolution kernels; null lets the planner choose per shape.</summary>
     public ConvTile? ConvTileOverride { get; set; }
 
-    /// <summary>Forces the number of reduction splits of conv2d_backward_weight version 2; null picks one per shape.</summary>
-    public int? ConvWeightSplitsOverride { get; set; }
+    /// <summary>Forces the split-K of the tiled convolution kernels (every pass); null lets the planner choose per shape.</summary>
+    public int? ConvSplitsOverride { get; set; }
+
+    /// <summary>The planner of this device's convolution launches (SM count from the device).</summary>
+    public ConvLaunchPlanner ConvPlanner => _convPlanner ??= new ConvLaunchPlanner(ConvPlanDevice.Of(Gpu.Properties, Gpu.IsEmulated));
+
+    /// <summary>The convolution version a device runs unless <see cref="Versions"/> says otherwise.</summary>
+    public int DefaultConvVersion => Gpu.IsEmulated ? ConvKernels.DefaultEmulatedVersion : ConvKernels.DefaultVersion;
+
+    /// <summary>How <paramref name="op"/> at <paramref name="g"/> is launched: the version in force, the planner's tile and splits (or the overrides).</summary>
+    public ConvLaunchPlan PlanConv(string op, Conv2dGeometry g) =>
+        ConvPlanner.Plan(op, g, ConvVersion(op), ConvTileOverride, ConvSplitsOverride);
 
     public Tensor Conv2dForward(Tensor x, Tensor w, Tensor? b, Conv2dGeometry g)
     {
@@ -29,18 +42,8 @@ public sealed partial class CudaBackend
         RequireShape(dy, g.OutputShape, "Conv2dBackwardData dy");
         RequireShape(w, g.WeightShape, "Conv2dBackwardData weight");
         RequireShape(dx, g.InputShape, "Conv2dBackwardData dx");
-        const string op = ConvKernels.BackwardData;
-        var args = ConvArguments(dx.Ptr, dy.Ptr, w.Ptr, g);
-        double flops = g.Flops, bytes = 4.0 * (Shapes.Count(g.OutputShape) + Shapes.Count(g.WeightShape) + 2 * Shapes.Count(g.InputShape));
-        if (ConvVersion(op) == 1)
-        {
-            int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
-            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(Shapes.Count(g.InputShape), threads), threads, 0, ref args, flops, bytes);
-            return;
-        }
-        // M = C, N = N·H·W, K = OC·K·K
-        var tile = ConvTileFor(op, g);
-        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), TileGrid(tile, g.C, (long)g.N * g.H * g.W), tile.Threads, 0, ref args, flops, bytes);
+        double bytes = 4.0 * (Shapes.Count(g.OutputShape) + Shapes.Count(g.WeightShape) + 2 * Shapes.Count(g.InputShape));
+        LaunchConv(ConvKernels.BackwardData, g, dx.Ptr, dy.Ptr, w.Ptr, DevicePtr.Null, g.Flops, bytes);
     }
 
     public void Conv2dBackwardWeight(Tensor dy, Tensor x, Tensor dw, Tensor? db, Conv2dGeometry g)
@@ -50,97 +53,83 @@ public sealed partial class CudaBackend
         RequireShape(x, g.InputShape, "Conv2dBackwardWeight input");
         RequireShape(dw, g.WeightShape, "Conv2dBackwardWeight dw");
         if (db is not null) RequireShape(db, [g.OC], "Conv2dBackwardWeight db");
-        LaunchConvBackwardWeight(dw.Ptr, dy.Ptr, x.Ptr, g);
+        double bytes = 4.0 * (Shapes.Count(g.OutputShape) + Shapes.Count(g.InputShape) + 2 * Shapes.Count(g.WeightShape));
+        LaunchConv(ConvKernels.BackwardWeight, g, dw.Ptr, dy.Ptr, x.Ptr, DevicePtr.Null, g.Flops, bytes);
         if (db is not null) LaunchBiasBackward(db.Ptr, dy.Ptr, g.N, g.OC, g.OH * g.OW);
     }
 
     /// <summary>y = conv(x, w) + b (ReLU'd for <see cref="ConvKernels.BiasReluForward"/>), with the version of <paramref name="op"/>.</summary>
     private void LaunchConvForward(string op, DevicePtr y, DevicePtr x, DevicePtr w, DevicePtr b, Conv2dGeometry g)
     {
-        var args = ConvArguments(y, x, w, g, b);
         long outputs = Shapes.Count(g.OutputShape);
         double flops = g.Flops + (b.IsNull ? 0 : outputs);
         double bytes = 4.0 * (Shapes.Count(g.InputShape) + Shapes.Count(g.WeightShape) + outputs + (b.IsNull ? 0 : g.OC));
-        if (ConvVersion(op) == 1)
-        {
-            int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
-            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(outputs, threads), threads, 0, ref args, flops, bytes);
-            return;
-        }
-        // M = OC, N = N·OH·OW, K = C·K·K
-        var tile = ConvTileFor(op, g);
-        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), TileGrid(tile, g.OC, (long)g.N * g.OH * g.OW), tile.Threads, 0, ref args, flops, bytes);
-    }
-
-    /// <summary>dw += dy · im2col(x)ᵀ; version 2 splits the N·OH·OW reduction and, with more than one split, sums the partials in a second pass.</summary>
-    private void LaunchConvBackwardWeight(DevicePtr dw, DevicePtr dy, DevicePtr x, Conv2dGeometry g)
-    {
-        const string op = ConvKernels.BackwardWeight;
-        long weights = Shapes.Count(g.WeightShape), reduction = (long)g.N * g.OH * g.OW;
-        double flops = g.Flops, bytes = 4.0 * (Shapes.Count(g.OutputShape) + Shapes.Count(g.InputShape) + 2 * weights);
-        if (ConvVersion(op) == 1)
-        {
-            var naive = ConvArguments(dw, dy, x, g);
-            int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
-            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(weights, threads), threads, 0, ref naive, flops, bytes);
-            return;
-        }
-        // M = OC, N = C·K·K, K = N·OH·OW: the tile fits the channels, the reduction splits fill the device.
-        long taps = (long)g.C * g.K * g.K;
-        var tile = ConvTileFor(op, g);
-        var (chunk, splits) = ConvKernels.SplitReduction(reduction, ConvWeightSplitsFor(g));
-        using var parts = splits > 1 ? Empty([splits, (int)weights]) : null; // freed to the cache: reused only by later work on the stream
-
-        var args = new KernelArgs();
-        args.Add(dw); args.Add(parts?.Ptr ?? DevicePtr.Null); args.Add(dy); args.Add(x);
-        AddGeometry(ref args, g);
-        args.Add(chunk);
-        var grid = TileGrid(tile, g.OC, taps);
-        Launch(Kernel(ConvKernels.Module, $"{op}_kernel2_{tile.Suffix}"), new Dim3(grid.X, grid.Y, (uint)splits), tile.Threads, 0, ref args,
-            flops, bytes + (splits > 1 ? 4.0 * splits * weights : 0));
-        if (parts is null) return;
-
-        var reduce = new KernelArgs();
-        reduce.Add(dw); reduce.Add(parts.Ptr); reduce.Add(weights); reduce.Add(splits);
-        int threads2 = ConvKernels.NaiveBlockSize;
-        Launch(Kernel(ConvKernels.Module, ConvKernels.WeightReduceKernel), GridStrideBlocks(weights, threads2), threads2, 0, ref reduce,
-            (double)splits * weights, 4.0 * (splits + 2) * weights);
+        LaunchConv(op, g, y, x, w, b, flops, bytes);
     }
 
     /// <summary>
-    /// The tile version 2 of <paramref name="op"/> runs at <paramref name="g"/>: <see cref="ConvTileOverride"/>,
-    /// else the smallest covering the GEMM's M (OC, or C for backward data), shrunk to fill the SMs except
-    /// for the weight gradient, whose reduction splits fill them.
+    /// One pass as planned: the kernel into <paramref name="output"/> (from <paramref name="input1"/>,
+    /// <paramref name="input2"/>), or, with split-K, the kernel into a workspace and the reduction into the output.
     /// </summary>
-    public ConvTile ConvTileFor(string op, Conv2dGeometry g) => ConvTileOverride ?? op switch
+    private void LaunchConv(string op, Conv2dGeometry g, DevicePtr output, DevicePtr input1, DevicePtr input2, DevicePtr bias,
+                            double flops, double bytes)
     {
-        ConvKernels.BackwardData => ConvKernels.ChooseTile(g.C, (long)g.N * g.H * g.W, Multiprocessors, fillDevice: true),
-        ConvKernels.BackwardWeight => ConvKernels.ChooseTile(g.OC, (long)g.C * g.K * g.K, Multiprocessors, fillDevice: false),
-        _ => ConvKernels.ChooseTile(g.OC, (long)g.N * g.OH * g.OW, Multiprocessors, fillDevice: true),
-    };
+        var plan = PlanConv(op, g);
+        bool forward = op is ConvKernels.Forward or ConvKernels.BiasReluForward;
+        int relu = op == ConvKernels.BiasReluForward ? 1 : 0;
+        if (plan.Version == 1)
+        {
+            var naive = ConvArguments(output, input1, input2, g, forward ? bias : null);
+            int threads = Versions.BlockSize(op, ConvKernels.NaiveBlockSize);
+            Launch(Kernel(ConvKernels.Module, op + "_kernel1"), GridStrideBlocks(plan.Gemm.Outputs, threads), threads, 0, ref naive, flops, bytes);
+            return;
+        }
 
-    /// <summary>The reduction splits version 2 of the weight gradient asks for at <paramref name="g"/> (before rounding to whole k steps).</summary>
-    public int ConvWeightSplitsFor(Conv2dGeometry g)
-    {
-        long taps = (long)g.C * g.K * g.K;
-        return ConvWeightSplitsOverride ?? ConvKernels.ChooseWeightSplits(
-            ConvKernels.Blocks(ConvTileFor(ConvKernels.BackwardWeight, g), g.OC, taps), (long)g.N * g.OH * g.OW, Multiprocessors);
+        var tile = plan.Tile!.Value;
+        using var parts = plan.Splits > 1 ? Empty([(int)plan.WorkspaceFloats]) : null; // freed to the cache: reused only by later work on the stream
+        var args = new KernelArgs();
+        args.Add(output); args.Add(parts?.Ptr ?? DevicePtr.Null); args.Add(input1); args.Add(input2);
+        if (forward) args.Add(bias);
+        GpuKernel kernel;
+        if (plan.Version == 2)
+        {
+            AddGeometry(ref args, g);
+            kernel = Kernel(ConvKernels.Module, ConvKernels.TiledKernelName(op, 2, tile));
+        }
+        else
+        {
+            args.Add(g.N);
+            kernel = Kernel(ConvKernels.SpecialisedModule, ConvKernels.TiledKernelName(op, 3, tile), ConvSpecialisation.Defines(g, tile));
+        }
+        args.Add(plan.Chunk);
+        if (forward) args.Add(relu);
+        Launch(kernel, plan.Grid, plan.Threads, 0, ref args, flops, bytes + 4.0 * plan.WorkspaceFloats);
+        if (parts is null) return;
+
+        // Σ over splits in a fixed order, then bias and ReLU (forward) or accumulation (backward passes).
+        var (m, p) = op switch
+        {
+            ConvKernels.BackwardData => (g.C, g.H * g.W),
+            ConvKernels.BackwardWeight => (g.OC, g.C * g.K * g.K),
+            _ => (g.OC, g.OH * g.OW),
+        };
+        var reduce = new KernelArgs();
+        reduce.Add(output); reduce.Add(parts.Ptr); reduce.Add(forward ? bias : DevicePtr.Null); reduce.Add(plan.Gemm.Outputs);
+        reduce.Add(m); reduce.Add(p); reduce.Add(plan.Splits); reduce.Add(relu); reduce.Add(forward ? 0 : 1);
+        int threads2 = ConvKernels.NaiveBlockSize;
+        Launch(Kernel(ConvKernels.Module, ConvKernels.SplitReduceKernel), GridStrideBlocks(plan.Gemm.Outputs, threads2), threads2, 0, ref reduce,
+            (double)plan.Splits * plan.Gemm.Outputs, 4.0 * (plan.Splits + 2) * plan.Gemm.Outputs);
     }
 
     private int ConvVersion(string op)
     {
-        int version = Versions.Get(op, ConvKernels.DefaultVersion);
+        int version = Versions.Get(op, DefaultConvVersion);
         if (!ConvKernels.Versions.Contains(version))
             throw new ArgumentOutOfRangeException(nameof(Versions), version, $"{op} has versions {string.Join(", ", ConvKernels.Versions)}");
         return version;
     }
 
-    private int Multiprocessors => Math.Max(1, Gpu.Properties.MultiprocessorCount);
-
-    private static Dim3 TileGrid(ConvTile tile, int rows, long columns) =>
-        new((uint)Dim3.CeilDiv(columns, ConvTile.Columns), (uint)Dim3.CeilDiv(rows, tile.Rows));
-
-    // (out, in1, in2[, bias], N, C, H, W, OC, K, S, P): the argument list every conv kernel but the split one starts with.
+    // (out, in1, in2[, bias], N, C, H, W, OC, K, S, P): the argument list of the naive kernels.
     private static KernelArgs ConvArguments(DevicePtr output, DevicePtr input1, DevicePtr input2, Conv2dGeometry g, DevicePtr? bias = null)
     {
         var args = new KernelArgs();

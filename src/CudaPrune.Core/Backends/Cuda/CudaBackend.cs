@@ -12,6 +12,7 @@ namespace CudaPrune.Core.Backends.Cuda;
 public sealed partial class CudaBackend : IBackend
 {
     private readonly Dictionary<(string Module, string Kernel), GpuKernel> _kernels = [];
+    private readonly Dictionary<(string Module, string Kernel, string Defines), GpuKernel> _variantKernels = [];
     private readonly bool _ownsGpu;
 
     /// <param name="gpu">The device; disposed with the backend when <paramref name="ownsGpu"/> is true.</param>
@@ -42,6 +43,15 @@ public sealed partial class CudaBackend : IBackend
     {
         if (!_kernels.TryGetValue((moduleName, kernelName), out var k))
             _kernels[(moduleName, kernelName)] = k = Gpu.GetKernel(moduleName, kernelName);
+        return k;
+    }
+
+    /// <summary>The kernel <paramref name="kernelName"/> of kernels/<paramref name="moduleName"/>.cu compiled with <paramref name="defines"/>, compiled and looked up once.</summary>
+    public GpuKernel Kernel(string moduleName, string kernelName, ModuleDefines defines)
+    {
+        if (defines.IsEmpty) return Kernel(moduleName, kernelName);
+        if (!_variantKernels.TryGetValue((moduleName, kernelName, defines.Key), out var k))
+            _variantKernels[(moduleName, kernelName, defines.Key)] = k = Gpu.GetKernel(moduleName, kernelName, defines);
         return k;
     }
 

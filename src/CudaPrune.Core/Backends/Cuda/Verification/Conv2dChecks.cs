@@ -4,21 +4,27 @@ using CudaPrune.Core.Models;
 namespace CudaPrune.Core.Backends.Cuda.Verification;
 
 /// <summary>
-/// Checks of kernels/conv2d.cu against <see cref="CpuReference"/>: forward, backward data and backward
-/// weight (with the bias gradient), each version — the naive one at two block sizes, the implicit GEMM
-/// at every tile, the weight gradient with its own and with forced reduction splits — at odd shapes
-/// (all of kernel 1 and 3, stride 1 and 2, padding 0 and 1) and, beyond <c>quick</c>, at every distinct
-/// conv layer of resnet20 and vgg16 (batch 2: the batch only lengthens the reduction).
+/// Checks of kernels/conv2d.cu and kernels/conv2d_specialised.cu against <see cref="CpuReference"/>: forward,
+/// backward data and backward weight (with the bias gradient), each version — the naive one at two block
+/// sizes, the generic implicit GEMM at every tile with the planner's split-K for it and with a forced
+/// split-K, the per-layer kernels (version 3) at the planner's tile, at a tile of 4-row granularity and with
+/// a forced split-K — at odd shapes (all of kernel 1 and 3, stride 1 and 2, padding 0 and 1), at ragged
+/// channel counts of pruned layers (11, 27, 45, 93: multiples of no tile) and, beyond <c>quick</c>, at every
+/// distinct conv layer of resnet20 and vgg16 (batch 2: the batch only lengthens the reduction).
 /// </summary>
+/// <remarks>
+/// On the emulator every version-3 shape and tile is a g++ build of its own (a second or two), so
+/// <c>quick</c> checks version 3 on the ragged shapes only, one tile for all three passes.
+/// </remarks>
 public sealed class Conv2dChecks : IKernelCheckSource
 {
     private static readonly int[] NaiveBlockSizes = [256, 96];
 
-    /// <summary>Reduction splits forced on the backward-weight kernel besides its own choice (which is 1 at small shapes).</summary>
-    private const int ForcedWeightSplits = 3;
+    /// <summary>Split-K forced on the tiled kernels besides the planner's choice (which is 1 at most small shapes).</summary>
+    private const int ForcedSplits = 3;
 
     /// <summary>The small shapes: N=3 C=5 7x7 OC=6 over K, stride and padding, then one with several tiles in every GEMM dimension.</summary>
-    public static IReadOnlyList<Conv2dGeometry> QuickShapes { get; } =
+    public static IReadOnlyList<Conv2dGeometry> OddShapes { get; } =
     [
         .. from k in new[] { 1, 3 }
            from stride in new[] { 1, 2 }
@@ -26,6 +32,17 @@ public sealed class Conv2dChecks : IKernelCheckSource
            select new Conv2dGeometry(3, 5, 7, 7, 6, k, stride, pad),
         new Conv2dGeometry(2, 19, 9, 11, 37, 3, 1, 1),
     ];
+
+    /// <summary>Channel counts a pruned network has (11 of 16, 27 and 45 of 64, 93 of 128): multiples of no tile.</summary>
+    public static IReadOnlyList<Conv2dGeometry> RaggedShapes { get; } =
+    [
+        new Conv2dGeometry(2, 11, 9, 9, 27, 3, 1, 1),
+        new Conv2dGeometry(1, 45, 6, 5, 93, 3, 2, 1),
+        new Conv2dGeometry(3, 27, 7, 7, 11, 1, 1, 0),
+    ];
+
+    /// <summary>The shapes of the emulated checks: odd and ragged.</summary>
+    public static IReadOnlyList<Conv2dGeometry> QuickShapes { get; } = [.. OddShapes, .. RaggedShapes];
 
     /// <summary>The distinct conv layers of resnet20 and vgg16 at batch 2.</summary>
     public static IReadOnlyList<Conv2dGeometry> ModelShapes { get; } =
@@ -38,27 +55,47 @@ public sealed class Conv2dChecks : IKernelCheckSource
         {
             var conv = new ConvCase(shapes[i], withBias: i % 2 == 0);
             var (forwardTolerance, dataTolerance, weightTolerance) = conv.Tolerances;
-            foreach (var (version, block, tile) in Variants())
+            foreach (var v in Variants(shapes[i], quick))
             {
-                string where = conv + (tile is { } t ? $" tile {t}" : "");
-                yield return new KernelCheck(ConvKernels.Forward, version, block, where, forwardTolerance, KernelCheckKit.SumRelativeTolerance,
-                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.Forward, version, block, () => conv.RunForward(backend), tile));
-                yield return new KernelCheck(ConvKernels.BackwardData, version, block, where, dataTolerance, KernelCheckKit.SumRelativeTolerance,
-                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.BackwardData, version, block, () => conv.RunBackwardData(backend), tile));
-                foreach (int? splits in version == 1 ? [null] : new int?[] { null, ForcedWeightSplits })
-                    yield return new KernelCheck(ConvKernels.BackwardWeight, version, block, where + (splits is null ? "" : $" splits {splits}"),
-                        weightTolerance, KernelCheckKit.SumRelativeTolerance,
-                        backend => KernelCheckKit.WithVersion(backend, ConvKernels.BackwardWeight, version, block, () => conv.RunBackwardWeight(backend), tile, splits));
+                string where = conv + v.Describe();
+                yield return new KernelCheck(ConvKernels.Forward, v.Version, v.BlockSize, where, forwardTolerance, KernelCheckKit.SumRelativeTolerance,
+                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.Forward, v.Version, v.BlockSize, () => conv.RunForward(backend), v.Tile, v.Splits));
+                yield return new KernelCheck(ConvKernels.BackwardData, v.Version, v.BlockSize, where, dataTolerance, KernelCheckKit.SumRelativeTolerance,
+                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.BackwardData, v.Version, v.BlockSize, () => conv.RunBackwardData(backend), v.Tile, v.Splits));
+                yield return new KernelCheck(ConvKernels.BackwardWeight, v.Version, v.BlockSize, where, weightTolerance, KernelCheckKit.SumRelativeTolerance,
+                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.BackwardWeight, v.Version, v.BlockSize, () => conv.RunBackwardWeight(backend), v.Tile, v.Splits));
             }
         }
     }
 
-    /// <summary>Version 1 at each naive block size, version 2 at each tile (its block size is the tile's).</summary>
-    internal static IEnumerable<(int Version, int BlockSize, ConvTile? Tile)> Variants()
+    /// <summary>One way of running a convolution: version, block size (naive), tile and split-K (null: the planner's).</summary>
+    internal readonly record struct Variant(int Version, int BlockSize, ConvTile? Tile, int? Splits)
     {
-        foreach (int block in NaiveBlockSizes) yield return (1, block, null);
-        foreach (var tile in ConvKernels.Tiles) yield return (2, 0, tile);
+        public string Describe() => (Tile is { } t ? $" tile {t}" : "") + (Splits is { } s ? $" split-K {s}" : "");
     }
+
+    /// <summary>
+    /// Version 1 at each naive block size; version 2 at each generic tile, and the smallest and largest with a
+    /// forced split-K; version 3 at the forward pass's planned tile (for all three passes, so one build serves
+    /// them), with a forced split-K, and at a tile of 4-row granularity — on the ragged shapes only when
+    /// <paramref name="quick"/>.
+    /// </summary>
+    internal static IEnumerable<Variant> Variants(Conv2dGeometry g, bool quick)
+    {
+        foreach (int block in NaiveBlockSizes) yield return new(1, block, null, null);
+        foreach (var tile in ConvKernels.GenericTiles) yield return new(2, 0, tile, null);
+        yield return new(2, 0, ConvKernels.GenericTiles[0], ForcedSplits);
+        yield return new(2, 0, ConvKernels.GenericTiles[^1], ForcedSplits);
+        if (quick && !RaggedShapes.Contains(g)) yield break;
+        var planned = PlannedSpecialisedTile(g);
+        yield return new(3, 0, planned, null);
+        yield return new(3, 0, planned, ForcedSplits);
+        if (quick) yield return new(3, 0, new ConvTile(12, 64), null);
+    }
+
+    // The tile an H100 plan gives the forward pass at this shape (any device would do: it only has to be a valid, typical tile).
+    private static ConvTile PlannedSpecialisedTile(Conv2dGeometry g) =>
+        new Planning.ConvLaunchPlanner(Planning.ConvPlanDevice.H100).Plan(ConvKernels.Forward, g, 3).Tile!.Value;
 
     /// <summary>One convolution's inputs and CPU references, computed once and shared by every variant.</summary>
     internal sealed class ConvCase(Conv2dGeometry g, bool withBias)

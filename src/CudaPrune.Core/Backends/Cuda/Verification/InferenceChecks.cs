@@ -4,7 +4,7 @@ namespace CudaPrune.Core.Backends.Cuda.Verification;
 
 /// <summary>
 /// Checks of the inference kernels against <see cref="CpuReference"/>: the fused conv + bias + ReLU
-/// (conv2d.cu, every version and tile, with and without a bias) and batch-norm folding (inference.cu).
+/// (conv2d.cu and conv2d_specialised.cu, every version and tile, with and without a bias) and batch-norm folding (inference.cu).
 /// </summary>
 public sealed class InferenceChecks : IKernelCheckSource
 {
@@ -21,10 +21,10 @@ public sealed class InferenceChecks : IKernelCheckSource
         {
             // The other half of the shapes than Conv2dChecks gives a bias, so each shape is seen both ways.
             var conv = new Conv2dChecks.ConvCase(shapes[i], withBias: i % 2 == 1);
-            foreach (var (version, block, tile) in Conv2dChecks.Variants())
-                yield return new KernelCheck(ConvKernels.BiasReluForward, version, block, conv + (tile is { } t ? $" tile {t}" : ""),
+            foreach (var v in Conv2dChecks.Variants(shapes[i], quick))
+                yield return new KernelCheck(ConvKernels.BiasReluForward, v.Version, v.BlockSize, conv + v.Describe(),
                     conv.Tolerances.Forward, KernelCheckKit.SumRelativeTolerance,
-                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.BiasReluForward, version, block, () => RunBiasRelu(backend, conv), tile));
+                    backend => KernelCheckKit.WithVersion(backend, ConvKernels.BiasReluForward, v.Version, v.BlockSize, () => RunBiasRelu(backend, conv), v.Tile, v.Splits));
         }
 
         foreach (var (oc, per, bias) in quick ? QuickFolds : [.. QuickFolds, .. FullFolds])

@@ -55,13 +55,13 @@ public static class KernelCheckKit
     /// to the defaults.
     /// </summary>
     public static KernelCheckResult WithVersion(CudaBackend backend, string op, int version, int blockSize,
-        Func<KernelCheckResult> run, ConvTile? tile = null, int? weightSplits = null)
+        Func<KernelCheckResult> run, ConvTile? tile = null, int? splits = null)
     {
         backend.Versions.Reset();
         backend.Versions.Set(op, version);
         if (blockSize > 0) backend.Versions.SetBlockSize(op, blockSize);
         backend.ConvTileOverride = tile;
-        backend.ConvWeightSplitsOverride = weightSplits;
+        backend.ConvSplitsOverride = splits;
         try
         {
             return run();
@@ -70,7 +70,7 @@ public static class KernelCheckKit
         {
             backend.Versions.Reset();
             backend.ConvTileOverride = null;
-            backend.ConvWeightSplitsOverride = null;
+            backend.ConvSplitsOverride = null;
         }
     }
 
