@@ -72,7 +72,7 @@ public sealed class KernelTimer : IDisposable
         long cycles = (long)(microseconds * clockKHz / 1000);
         var args = new KernelArgs();
         args.Add(cycles);
-        _gpu.Launch(_spin, 1, 32, 0, args.Pointers);
+        _gpu.Launch(_spin, 1, 32, 0, args.Pointers, args.Widths);
     }
 
     public void Dispose() => _flush.Dispose();

@@ -37,7 +37,7 @@ internal sealed unsafe class HostMemoryGpu : IGpu
     public void Memset32(DevicePtr dst, uint value, long count32) => new Span<uint>((void*)dst.Value, checked((int)count32)).Fill(value);
 
     public GpuKernel GetKernel(string moduleName, string kernelName) => throw new NotSupportedException();
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args) => throw new NotSupportedException();
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths) => throw new NotSupportedException();
     public GpuEvent CreateEvent() => throw new NotSupportedException();
     public void Record(GpuEvent ev) => throw new NotSupportedException();
     public float ElapsedMilliseconds(GpuEvent start, GpuEvent end) => throw new NotSupportedException();

@@ -38,10 +38,10 @@ internal sealed unsafe class CountingGpu(IGpu inner) : IGpu
     public void Memset32(DevicePtr dst, uint value, long count32) => inner.Memset32(dst, value, count32);
     public GpuKernel GetKernel(string moduleName, string kernelName) => inner.GetKernel(moduleName, kernelName);
 
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths)
     {
         Launches++;
-        inner.Launch(kernel, grid, block, dynamicSharedBytes, args);
+        inner.Launch(kernel, grid, block, dynamicSharedBytes, args, argWidths);
     }
 
     public GpuEvent CreateEvent() => inner.CreateEvent();

@@ -44,7 +44,7 @@ internal sealed unsafe class FakeEventGpu : IGpu
     public void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes) => throw new NotSupportedException();
     public void Memset32(DevicePtr dst, uint value, long count32) => throw new NotSupportedException();
     public GpuKernel GetKernel(string moduleName, string kernelName) => throw new NotSupportedException();
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args) => throw new NotSupportedException();
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths) => throw new NotSupportedException();
     public void BeginCapture() => throw new NotSupportedException();
     public GpuGraph EndCapture() => throw new NotSupportedException();
     public void LaunchGraph(GpuGraph graph) => throw new NotSupportedException();
