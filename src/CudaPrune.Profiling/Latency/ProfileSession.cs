@@ -1,4 +1,5 @@
 using CudaPrune.Core.Models;
+using CudaPrune.Core.Profiling;
 using CudaPrune.Core.Tensors;
 
 namespace CudaPrune.Profiling.Latency;
@@ -56,7 +57,7 @@ internal sealed class ProfileSession : IDisposable
         _kernelTimer ??= _device.CreateKernelTimer();
         var backend = Model.Backend;
         var previous = backend.Observer;
-        backend.Observer = _kernelTimer;
+        backend.Observer = OpObservers.Combine(previous, _kernelTimer); // a debug launch log stays on, outside the timed region
         IReadOnlyList<LaunchTiming> timings;
         try
         {
