@@ -20,6 +20,7 @@ struct KernelEntry {
     int argCount;
     const unsigned short* argSizes; // bytes of each argument, to copy the values when a graph is captured
     int maxThreadsPerBlock;  // from __launch_bounds__, 0 when the kernel has none
+    const char* argNames;    // "out,x,n": parameter names from the declaration, for launch-check messages
 };
 
 // A kernel that exists in the sources but not in the emulator build (tensor-core code behind
@@ -52,11 +53,11 @@ extern const int gpuOnlyCount;
 
 } // namespace emu
 
-// One row of a module's table: EMU_KERNEL_ENTRY(module, kernel, maxThreadsPerBlock).
-#define EMU_KERNEL_ENTRY(module, kernel, maxThreads)                                                       \
+// One row of a module's table: EMU_KERNEL_ENTRY(module, kernel, maxThreadsPerBlock, "arg,names").
+#define EMU_KERNEL_ENTRY(module, kernel, maxThreads, argNames)                                             \
     ::emu::KernelEntry {                                                                                   \
         #kernel, #module,                                                                                  \
             [](void* const* args) { ::emu::Signature<decltype(&kernel)>::invoke(&kernel, args); },         \
             ::emu::Signature<decltype(&kernel)>::count, ::emu::Signature<decltype(&kernel)>::sizes,        \
-            static_cast<int>(maxThreads)                                                                   \
+            static_cast<int>(maxThreads), argNames                                                         \
     }

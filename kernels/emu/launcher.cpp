@@ -204,6 +204,7 @@ EMU_API const char* emu_kernel_name(int k) { return emu::kernelTable[k]->name; }
 EMU_API const char* emu_kernel_module(int k) { return emu::kernelTable[k]->module; }
 EMU_API int emu_kernel_arg_count(int k) { return emu::kernelTable[k]->argCount; }
 EMU_API int emu_kernel_arg_size(int k, int i) { return emu::kernelTable[k]->argSizes[i]; }
+EMU_API const char* emu_kernel_arg_names(int k) { return emu::kernelTable[k]->argNames; }
 EMU_API int emu_kernel_max_threads(int k) { return emu::kernelTable[k]->maxThreadsPerBlock; }
 EMU_API int emu_kernel_static_shared(int k) { return static_cast<int>(emu::staticSharedBytes(k)); }
 

@@ -1,3 +1,4 @@
+using CudaPrune.Core.Profiling;
 using CudaPrune.Core.Tensors;
 
 namespace CudaPrune.Cli;
@@ -30,7 +31,7 @@ public static class CommandRunner
         {
             var inner = e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : e;
             Console.Error.WriteLine($"error: {inner.Message}");
-            if (Environment.GetEnvironmentVariable("CUDAPRUNE_DEBUG") is { Length: > 0 }) Console.Error.WriteLine(inner);
+            if (Environment.GetEnvironmentVariable(DebugLevel.Variable) is { Length: > 0 }) Console.Error.WriteLine(inner);
             return Failure;
         }
         finally

@@ -71,7 +71,7 @@ public static class BenchKernelsCommand
 
         using var backend = new CudaBackend(gpu);
         using var cublas = OpenCublas(gpu);
-        using var timer = new KernelTimer(gpu);
+        using var timer = new BenchLaunchTimer(gpu);
         var environment = KernelBenchEnvironment.Describe(gpu, options, timer.FlushBytes, "cudaprune " + string.Join(' ', System.Environment.GetCommandLineArgs().Skip(1)), pytorchPath);
         if (environment.Note.Length > 0) AnsiConsole.MarkupLineInterpolated($"[yellow]{environment.Note}[/]");
         if (reference is not null && reference.Device != gpu.Name)

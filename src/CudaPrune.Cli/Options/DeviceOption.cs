@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CudaPrune.Core.Backends;
+using CudaPrune.Core.Profiling;
 
 namespace CudaPrune.Cli.Options;
 
@@ -18,6 +19,7 @@ public static class DeviceOption
         var backend = BackendFactory.Create(device, out var note);
         if (note.Length > 0) Console.WriteLine(note);
         Console.WriteLine($"device: {backend.Name}");
+        DebugLevel.Apply(backend, DebugLevel.FromEnvironment(), Console.Error);
         return backend;
     }
 }

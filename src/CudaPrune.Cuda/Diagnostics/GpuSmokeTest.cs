@@ -44,7 +44,7 @@ public static unsafe class GpuSmokeTest
         {
             var args = new KernelArgs();
             args.Add(dout.Ptr); args.Add(da.Ptr); args.Add(db.Ptr); args.Add((long)n);
-            gpu.Launch(add, grid, Block, 0, args.Pointers);
+            gpu.Launch(add, grid, Block, 0, args.Pointers, args.Widths);
         }
 
         LaunchAdd();
@@ -65,7 +65,7 @@ public static unsafe class GpuSmokeTest
         gpu.BeginCapture();
         var scaleArgs = new KernelArgs();
         scaleArgs.Add(dout.Ptr); scaleArgs.Add(dout.Ptr); scaleArgs.Add(2f); scaleArgs.Add((long)n);
-        gpu.Launch(scale, grid, Block, 0, scaleArgs.Pointers);
+        gpu.Launch(scale, grid, Block, 0, scaleArgs.Pointers, scaleArgs.Widths);
         using (var graph = gpu.EndCapture())
         {
             for (int r = 0; r < 3; r++) gpu.LaunchGraph(graph);

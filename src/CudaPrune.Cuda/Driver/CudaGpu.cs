@@ -162,7 +162,10 @@ public sealed unsafe class CudaGpu : IGpu
         }
     }
 
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
+    // The argument widths are not checked here: the driver reports a kernel's parameters only from
+    // CUDA 12.4 on (cuFuncGetParamInfo), which we do not require. The emulator checks every launch of
+    // every launcher against the kernel's signature in CI (EmulatedKernelCheckTests).
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths)
     {
         if (!_byHandle.TryGetValue(kernel.Handle, out var cudaKernel))
             throw new ArgumentException($"kernel {kernel} does not belong to this CudaGpu: get it from this GPU's GetKernel", nameof(kernel));

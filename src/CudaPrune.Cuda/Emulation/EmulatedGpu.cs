@@ -121,12 +121,14 @@ public sealed unsafe class EmulatedGpu : IGpu
         return new GpuKernel(kernel.Module, kernel.Name, EmulatorLibrarySet.Handle(slot, kernel.Index), slotDefines);
     }
 
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths)
     {
         ThrowIfDisposed();
         var (library, info) = KernelOf(kernel);
         if (args is null && info.ArgSizes.Count > 0)
             throw new ArgumentNullException(nameof(args), $"{kernel.Name} takes {info.ArgSizes.Count} arguments");
+        // Checked before running and before capturing: a replayed graph then only holds checked launches.
+        LaunchArgumentCheck.Check(info, argWidths);
         ArgumentOutOfRangeException.ThrowIfNegative(dynamicSharedBytes);
         if (_capture is null)
         {

@@ -38,7 +38,7 @@ public static class EmulatorBuild
     public const string RunnerFileName = "emu-run";
 
     // Bump when the generated code or the build steps change in a way the sources' hash cannot see.
-    private const string GeneratorVersion = "2";
+    private const string GeneratorVersion = "3"; // 3: parameter names in the kernel table
     private const string HarnessUnit = "emu/harness.cpp";
 
     private static readonly string[] ScanFlags =
@@ -177,7 +177,7 @@ public static class EmulatorBuild
                 throw new EmulatorBuildException($"g++ could not preprocess {module}.cu{_variant} for the CUDA emulator:\n{MapPaths(output)}");
             var kernels = KernelDeclarationScanner.FromPreprocessed(File.ReadAllText(preprocessed), module);
             var gpuOnly = KernelDeclarationScanner.GpuOnly(source, module, kernels);
-            var lines = kernels.Select(k => $"K\t{k.Name}\t{k.MaxThreadsExpression}")
+            var lines = kernels.Select(k => $"K\t{k.Name}\t{k.MaxThreadsExpression}\t{string.Join(',', k.ParameterNames)}")
                                .Concat(gpuOnly.Select(g => $"G\t{g.Name}\t{g.Reason}"));
             EmulatorCache.WriteAtomically(cached, string.Join("\n", lines));
             return (kernels, gpuOnly);
@@ -189,9 +189,16 @@ public static class EmulatorBuild
             var gpuOnly = new List<GpuOnlyKernel>();
             foreach (var line in File.ReadAllLines(path).Where(l => l.Length > 0))
             {
-                var f = line.Split('\t', 3);
-                if (f[0] == "K") kernels.Add(new KernelDeclaration(f[1], f[2].Length == 0 ? null : f[2]));
-                else gpuOnly.Add(new GpuOnlyKernel(f[1], module, f[2]));
+                if (line[0] == 'K')
+                {
+                    var f = line.Split('\t', 4);
+                    kernels.Add(new KernelDeclaration(f[1], f[2].Length == 0 ? null : f[2], f[3].Length == 0 ? [] : f[3].Split(',')));
+                }
+                else
+                {
+                    var f = line.Split('\t', 3);
+                    gpuOnly.Add(new GpuOnlyKernel(f[1], module, f[2]));
+                }
             }
             return (kernels, gpuOnly);
         }

@@ -23,7 +23,7 @@ internal static class EmulatorCodeGenerator
         if (kernels.Count == 0) return s.ToString();
         s.Append($"\nextern const ::emu::KernelEntry {TableSymbol(module)}[] = {{\n");
         foreach (var k in kernels)
-            s.Append($"    EMU_KERNEL_ENTRY({module}, {k.Name}, {k.MaxThreadsExpression ?? "0"}),\n");
+            s.Append($"    EMU_KERNEL_ENTRY({module}, {k.Name}, {k.MaxThreadsExpression ?? "0"}, {Literal(string.Join(',', k.ParameterNames))}),\n");
         s.Append("};\n");
         return s.ToString();
     }

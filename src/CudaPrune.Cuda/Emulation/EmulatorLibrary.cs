@@ -46,13 +46,16 @@ internal sealed unsafe class EmulatorLibrary
         var module = (delegate* unmanaged<int, nint>)Export("emu_kernel_module");
         var argCount = (delegate* unmanaged<int, int>)Export("emu_kernel_arg_count");
         var argSize = (delegate* unmanaged<int, int, int>)Export("emu_kernel_arg_size");
+        var argNames = (delegate* unmanaged<int, nint>)Export("emu_kernel_arg_names");
         var maxThreads = (delegate* unmanaged<int, int>)Export("emu_kernel_max_threads");
         var staticShared = (delegate* unmanaged<int, int>)Export("emu_kernel_static_shared");
         var kernels = new List<EmulatedKernelInfo>();
         for (int k = 0; k < count; k++)
         {
             var sizes = Enumerable.Range(0, argCount(k)).Select(i => argSize(k, i)).ToArray();
-            kernels.Add(new EmulatedKernelInfo(k, Utf8(name(k)), Utf8(module(k)), sizes, maxThreads(k), staticShared(k)));
+            var names = Utf8(argNames(k)).Split(',');
+            if (names.Length != sizes.Length) names = new string[sizes.Length]; // unnamed: messages give positions only
+            kernels.Add(new EmulatedKernelInfo(k, Utf8(name(k)), Utf8(module(k)), sizes, names.Select(n => n ?? "").ToArray(), maxThreads(k), staticShared(k)));
         }
         Kernels = kernels;
 

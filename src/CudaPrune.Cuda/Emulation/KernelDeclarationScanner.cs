@@ -2,8 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace CudaPrune.Cuda.Emulation;
 
-/// <summary>A kernel the emulator build compiles: its name and its <c>__launch_bounds__</c> thread count (a C++ expression), if any.</summary>
-internal sealed record KernelDeclaration(string Name, string? MaxThreadsExpression);
+/// <summary>
+/// A kernel the emulator build compiles: its name, its <c>__launch_bounds__</c> thread count (a C++
+/// expression), if any, and its parameter names ("" for an unnamed one), for launch-check messages.
+/// </summary>
+internal sealed record KernelDeclaration(string Name, string? MaxThreadsExpression, IReadOnlyList<string> ParameterNames);
 
 /// <summary>
 /// Finds the kernels of a module. The list the build compiles comes from the module preprocessed by
@@ -89,14 +92,18 @@ internal static partial class KernelDeclarationScanner
             if (word == "void") continue;
             if (word == BoundsMarker)
             {
-                int open = SkipSpace(text, at), close = MatchingParenthesis(text, open, module);
+                int open = SkipSpace(text, at), close = MatchingParenthesis(text, open, module, "__launch_bounds__");
                 var args = text[(open + 1)..close];
                 bounds = SplitTopLevel(args)[0].Trim();
                 at = close + 1;
                 continue;
             }
-            if (SkipSpace(text, at) < text.Length && text[SkipSpace(text, at)] == '(')
-                return new KernelDeclaration(word, bounds);
+            int paren = SkipSpace(text, at);
+            if (paren < text.Length && text[paren] == '(')
+            {
+                var parameters = text[(paren + 1)..MatchingParenthesis(text, paren, module, word)];
+                return new KernelDeclaration(word, bounds, ParameterNames(parameters));
+            }
             throw new EmulatorBuildException($"{module}.cu: cannot read the kernel declaration after KERNEL: '{Excerpt(text, m.Index)}'");
         }
     }
@@ -113,16 +120,32 @@ internal static partial class KernelDeclarationScanner
         return at;
     }
 
-    private static int MatchingParenthesis(string text, int open, string module)
+    private static int MatchingParenthesis(string text, int open, string module, string what)
     {
         if (open >= text.Length || text[open] != '(')
-            throw new EmulatorBuildException($"{module}.cu: __launch_bounds__ without its '(': '{Excerpt(text, open)}'");
+            throw new EmulatorBuildException($"{module}.cu: {what} without its '(': '{Excerpt(text, open)}'");
         for (int depth = 0, i = open; i < text.Length; i++)
         {
             if (text[i] == '(') depth++;
             else if (text[i] == ')' && --depth == 0) return i;
         }
-        throw new EmulatorBuildException($"{module}.cu: unbalanced parentheses in __launch_bounds__");
+        throw new EmulatorBuildException($"{module}.cu: unbalanced parentheses in {what}");
+    }
+
+    // "const float* __restrict x, int n" -> ["x", "n"]: the last identifier of each parameter, "" when a
+    // parameter has no name ("int", "float*"). Only for messages: the types come from the compiler.
+    private static List<string> ParameterNames(string parameters)
+    {
+        var names = new List<string>();
+        if (parameters.Trim() is "" or "void") return names;
+        foreach (var parameter in SplitTopLevel(parameters))
+        {
+            var p = parameter.Trim();
+            var identifiers = IdentifierPattern().Matches(p);
+            bool named = identifiers.Count >= 2 && !p.EndsWith('*') && !p.EndsWith('&');
+            names.Add(named ? identifiers[^1].Value : "");
+        }
+        return names;
     }
 
     // "256, 2" -> ["256", " 2"]; commas inside parentheses stay.

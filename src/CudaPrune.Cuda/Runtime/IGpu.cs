@@ -57,9 +57,13 @@ public interface IGpu : IDisposable
 
     /// <summary>
     /// Launches a kernel on the stream. <paramref name="args"/> follows cuLaunchKernel's convention:
-    /// an array of pointers, each pointing at one argument's value. Allocates nothing; never waits.
+    /// an array of pointers, each pointing at one argument's value. <paramref name="argWidths"/> gives
+    /// each argument's width in bytes (<see cref="KernelArgs.Widths"/>), one per entry of
+    /// <paramref name="args"/>: a device that knows the kernel's signature checks count and widths and
+    /// throws <see cref="ArgumentException"/> on a mismatch, which a GPU would silently misread.
+    /// Allocates nothing; never waits.
     /// </summary>
-    unsafe void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args);
+    unsafe void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths);
 
     /// <summary>Creates an event that can be recorded on the stream.</summary>
     GpuEvent CreateEvent();

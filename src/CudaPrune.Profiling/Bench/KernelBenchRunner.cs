@@ -9,7 +9,7 @@ namespace CudaPrune.Profiling.Bench;
 /// up, time warm and with L2 flushed, validate again (a kernel that passes before timing can still break
 /// state or race), and derive the rates and the cuBLAS ratio.
 /// </summary>
-public sealed class KernelBenchRunner(CudaBackend backend, KernelTimer timer, KernelBenchOptions options, Action<string>? progress = null)
+public sealed class KernelBenchRunner(CudaBackend backend, BenchLaunchTimer timer, KernelBenchOptions options, Action<string>? progress = null)
 {
     public IReadOnlyList<KernelBenchResult> Run(IReadOnlyList<KernelBenchGroup> groups)
     {

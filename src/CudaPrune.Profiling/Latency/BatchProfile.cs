@@ -1,3 +1,5 @@
+using CudaPrune.Profiling.Timing;
+
 namespace CudaPrune.Profiling.Latency;
 
 /// <summary>What profiling measured for one model at one batch size (times in µs).</summary>
@@ -9,6 +11,8 @@ namespace CudaPrune.Profiling.Latency;
 /// <param name="Kernels">Per (layer, kernel), warm, in launch order (empty unless asked).</param>
 /// <param name="KernelsFlushed">Per (layer, kernel) with the cache flushed (null unless asked).</param>
 /// <param name="KernelSum">Per run, the sum of every kernel's time (null without kernels).</param>
+/// <param name="KernelQueueing">How the per-kernel runs were queued: behind a spin, and whether it outlasted the queueing (null without kernels).</param>
+/// <param name="KernelQueueingFlushed">The same for the runs with the cache flushed (null unless asked).</param>
 public sealed record BatchProfile(
     int Batch,
     SampleStats EndToEnd,
@@ -17,7 +21,9 @@ public sealed record BatchProfile(
     SampleStats? GraphFlushed,
     IReadOnlyList<KernelProfileRow> Kernels,
     IReadOnlyList<KernelProfileRow>? KernelsFlushed,
-    SampleStats? KernelSum)
+    SampleStats? KernelSum,
+    SpinSummary? KernelQueueing = null,
+    SpinSummary? KernelQueueingFlushed = null)
 {
     /// <summary>Images per second at the median end-to-end latency.</summary>
     public double ImagesPerSecond => Batch / (EndToEnd.Median * 1e-6);

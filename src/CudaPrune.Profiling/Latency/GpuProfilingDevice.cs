@@ -1,6 +1,7 @@
 using System.Globalization;
 using CudaPrune.Core.Backends.Cuda;
 using CudaPrune.Core.Tensors;
+using CudaPrune.Profiling.Timing;
 
 namespace CudaPrune.Profiling.Latency;
 
@@ -49,6 +50,8 @@ public sealed class GpuProfilingDevice(CudaBackend backend) : ProfilingDevice
     public override bool SupportsGraphs => true;
 
     public override KernelTimer CreateKernelTimer() => new CudaEventKernelTimer(backend.Gpu);
+
+    public override QueueAheadSpin CreateQueueAheadSpin() => new(backend.Gpu);
 
     public override IntervalTimer CreateIntervalTimer() => new CudaEventIntervalTimer(backend.Gpu);
 

@@ -1,3 +1,5 @@
+using CudaPrune.Profiling.Timing;
+
 namespace CudaPrune.Profiling.Latency;
 
 /// <summary>Folds the launches of each measured run into one sample per (layer, kernel): the time of all its calls in that run.</summary>
@@ -6,6 +8,7 @@ internal sealed class KernelAggregator
     private readonly Dictionary<(string Layer, string Kernel), Entry> _entries = [];
     private readonly List<Entry> _order = [];
     private readonly List<double> _sums = [];
+    private readonly List<SpinCheck> _queueing = [];
 
     private sealed class Entry(string layer, string kernel)
     {
@@ -19,8 +22,13 @@ internal sealed class KernelAggregator
 
     public int Runs => _sums.Count;
 
-    public void Add(IReadOnlyList<LaunchTiming> run)
+    /// <summary>How the runs were queued (behind a spin, and whether it held), over every run added.</summary>
+    public SpinSummary Queueing => SpinSummary.Of(_queueing);
+
+    /// <summary>Adds one measured run and how it was queued.</summary>
+    public void Add(IReadOnlyList<LaunchTiming> run, SpinCheck queueing)
     {
+        _queueing.Add(queueing);
         var perRun = new Dictionary<Entry, (int Calls, double Flops, double Bytes, double Us)>();
         double sum = 0;
         foreach (var t in run)

@@ -21,13 +21,13 @@ public abstract class KernelTimer : IOpObserver, IDisposable
     /// <summary>Forgets the previous run's launches (keeps the slots).</summary>
     public void StartRun() => _count = 0;
 
-    public void Begin(string kernel, double flops, double bytes)
+    public void Begin(in OpInfo op)
     {
         if (_count == _layers.Length) Grow(Math.Max(64, 2 * _count));
         _layers[_count] = LayerScope.Current;
-        _kernels[_count] = kernel;
-        _flops[_count] = flops;
-        _bytes[_count] = bytes;
+        _kernels[_count] = op.Name;
+        _flops[_count] = op.Flops;
+        _bytes[_count] = op.Bytes;
         StartTiming(_count);
     }
 

@@ -58,7 +58,9 @@ public sealed class LatencyProfiler(ProfilingDevice device, ProfileOptions optio
             return sessions.Select((s, i) => new BatchProfile(batch, eager[i], eagerFlushed?[i], graph?[i], graphFlushed?[i],
                 _options.Kernels ? s.Kernels.Rows(device.Peaks) : [],
                 _options.Kernels && _options.FlushL2 ? s.KernelsFlushed.Rows(device.Peaks) : null,
-                _options.Kernels ? s.Kernels.Sum() : null)).ToList();
+                _options.Kernels ? s.Kernels.Sum() : null,
+                _options.Kernels ? s.Kernels.Queueing : null,
+                _options.Kernels && _options.FlushL2 ? s.KernelsFlushed.Queueing : null)).ToList();
         }
         finally
         {

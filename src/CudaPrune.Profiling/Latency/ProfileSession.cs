@@ -1,5 +1,7 @@
 using CudaPrune.Core.Models;
+using CudaPrune.Core.Profiling;
 using CudaPrune.Core.Tensors;
+using CudaPrune.Profiling.Timing;
 
 namespace CudaPrune.Profiling.Latency;
 
@@ -9,10 +11,14 @@ namespace CudaPrune.Profiling.Latency;
 /// </summary>
 internal sealed class ProfileSession : IDisposable
 {
+    private const double MinSpinMicroseconds = 1000;
+
     private readonly ProfilingDevice _device;
     private readonly IntervalTimer _timer;
     private readonly float[] _images;
     private KernelTimer? _kernelTimer;
+    private QueueAheadSpin? _spin;
+    private double _lastQueueMicroseconds; // host time to queue the last per-kernel timed pass
     private readonly FoldedForward? _folded;
     private GraphedForward? _graph;
 
@@ -50,27 +56,50 @@ internal sealed class ProfileSession : IDisposable
         return _timer.ElapsedMicroseconds();
     }
 
-    /// <summary>One eager pass with a timer around every kernel; kept in <paramref name="into"/> when given (not during warm-up).</summary>
+    /// <summary>
+    /// One eager pass with a timer around every kernel; kept in <paramref name="into"/> when given (not during
+    /// warm-up). On a GPU the pass is queued behind a checked spin (<see cref="QueueAheadSpin"/>), so that no
+    /// kernel's event pair includes the host's submission of it; a failed check redoes the pass.
+    /// </summary>
     public double TimeKernels(KernelAggregator? into)
     {
-        _kernelTimer ??= _device.CreateKernelTimer();
+        var timer = _kernelTimer ??= _device.CreateKernelTimer();
+        _spin ??= _device.CreateQueueAheadSpin();
         var backend = Model.Backend;
         var previous = backend.Observer;
-        backend.Observer = _kernelTimer;
+        backend.Observer = OpObservers.Combine(previous, timer); // a debug launch log stays on, outside the timed region
         IReadOnlyList<LaunchTiming> timings;
+        SpinCheck check;
         try
         {
-            _kernelTimer.StartRun();
-            using (DisposeScope.Begin()) Forward(Input);
-            timings = _kernelTimer.FinishRun();
+            void Queue()
+            {
+                timer.StartRun();
+                using (DisposeScope.Begin()) Forward(Input);
+            }
+            if (_spin is null)
+            {
+                Queue();
+                (timings, check) = (timer.FinishRun(), SpinCheck.NotSpun);
+            }
+            else
+            {
+                (timings, check) = _spin.Run(NextSpinMicroseconds(timer), Queue, timer.FinishRun);
+                if (check.Spun) _lastQueueMicroseconds = check.QueueMicroseconds;
+            }
         }
         finally
         {
             backend.Observer = previous;
         }
-        into?.Add(timings);
+        into?.Add(timings, check);
         return timings.Sum(t => t.Microseconds);
     }
+
+    // Twice the host queueing time of the run before (it varies little from run to run), at least 1 ms;
+    // before any run, a generous 50 µs per launch slot of the warm-up.
+    private double NextSpinMicroseconds(KernelTimer timer) =>
+        Math.Max(MinSpinMicroseconds, _lastQueueMicroseconds > 0 ? 2 * _lastQueueMicroseconds : 50.0 * Math.Max(timer.Capacity, 64));
 
     /// <summary>Captures the forward pass as a CUDA graph (once) with this session's images in its input buffer.</summary>
     public void CaptureGraph()
@@ -94,6 +123,7 @@ internal sealed class ProfileSession : IDisposable
     {
         _graph?.Dispose();
         _kernelTimer?.Dispose();
+        _spin?.Dispose();
         _timer.Dispose();
         _folded?.Dispose();
         Input.Dispose();

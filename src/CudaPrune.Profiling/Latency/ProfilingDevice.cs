@@ -1,6 +1,7 @@
 using CudaPrune.Core.Backends;
 using CudaPrune.Core.Backends.Cpu;
 using CudaPrune.Core.Backends.Cuda;
+using CudaPrune.Profiling.Timing;
 
 namespace CudaPrune.Profiling.Latency;
 
@@ -35,6 +36,12 @@ public abstract class ProfilingDevice : IDisposable
 
     /// <summary>A timer for every op or launch of a run.</summary>
     public abstract KernelTimer CreateKernelTimer();
+
+    /// <summary>
+    /// What per-kernel timed runs are queued behind (<see cref="QueueAheadSpin"/>), or null where the timer
+    /// needs nothing ahead of it (the CPU's stopwatch).
+    /// </summary>
+    public virtual QueueAheadSpin? CreateQueueAheadSpin() => null;
 
     /// <summary>A timer for whole passes.</summary>
     public abstract IntervalTimer CreateIntervalTimer();

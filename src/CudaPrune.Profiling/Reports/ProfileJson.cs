@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CudaPrune.Profiling.Latency;
+using CudaPrune.Profiling.Timing;
 
 namespace CudaPrune.Profiling.Reports;
 
@@ -46,8 +47,23 @@ public static class ProfileJson
         ["graph_images_per_second"] = Finite(b.GraphImagesPerSecond ?? double.NaN),
         ["kernel_sum_us"] = Stats(b.KernelSum),
         ["launch_gap_us"] = Finite(b.LaunchGap ?? double.NaN),
+        ["kernel_timing"] = Queueing(b.KernelQueueing),
+        ["kernel_timing_flushed"] = Queueing(b.KernelQueueingFlushed),
         ["kernels"] = Kernels(b.Kernels),
         ["kernels_flushed"] = b.KernelsFlushed is null ? null : Kernels(b.KernelsFlushed),
+    };
+
+    // How the per-kernel event pairs were taken (docs/PROFILING.md): behind a checked spin or not.
+    private static JsonObject? Queueing(SpinSummary? q) => q is null ? null : new JsonObject
+    {
+        ["method"] = q.Spun ? "event pairs behind a queued spin kernel" : "no spin (emulator or CPU stopwatch)",
+        ["spin_median_us"] = q.Spun ? Finite(q.SpinMedianMicroseconds) : null,
+        ["queue_median_us"] = q.Spun ? Finite(q.QueueMedianMicroseconds) : null,
+        ["queue_max_us"] = q.Spun ? Finite(q.QueueMaxMicroseconds) : null,
+        ["spin_held_runs"] = q.Spun ? q.HeldRuns : null,
+        ["runs"] = q.Runs,
+        ["retries"] = q.Retries,
+        ["all_held"] = q.AllHeld,
     };
 
     public static JsonObject? Stats(SampleStats? s) => s is null ? null : new JsonObject

@@ -23,6 +23,8 @@ public static class ProfileText
         if (graphAsked && !graphSupported) sb.Append("  CUDA graph: not available on this device\n");
         if (b.KernelSum is { } sum)
             sb.Append($"  sum of kernel times {Units.Micros(sum.Median)} µs; end-to-end minus the sum: {Units.Micros(b.LaunchGap ?? double.NaN)} µs (launch overhead and host work between launches)\n");
+        if (b.KernelQueueing is { } q) sb.Append($"  {q.Describe()}\n");
+        if (b.KernelQueueingFlushed is { } qf && qf.Spun) sb.Append($"  with L2 flushed, {qf.Describe()}\n");
         if (b.Kernels.Count > 0) sb.Append(KernelTable(b.Kernels, b.KernelsFlushed).Render("  "));
         return sb.ToString();
     }

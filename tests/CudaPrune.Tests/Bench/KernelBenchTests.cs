@@ -27,7 +27,7 @@ public class KernelBenchTests
     public void AnEmulatedQuickRunValidatesEveryCaseAndWritesMarkdownJsonAndCsv()
     {
         using var backend = new Core.Backends.Cuda.CudaBackend(new EmulatedGpu());
-        using var timer = new KernelTimer(backend.Gpu);
+        using var timer = new BenchLaunchTimer(backend.Gpu);
         var options = KernelBenchOptions.QuickPreset with { Filters = ["M=N=K=64", "layer2.0.shortcut"] };
         using var folder = new TempFolder();
 

@@ -28,7 +28,7 @@ public unsafe class CudaGpuTests
         var kernel = _gpu.GetKernel("elementwise", "add_kernel1");
         var args = new KernelArgs();
         args.Add(output.Ptr); args.Add(a.Ptr); args.Add(b.Ptr); args.Add(n);
-        _gpu.Launch(kernel, grid, 256, 0, args.Pointers);
+        _gpu.Launch(kernel, grid, 256, 0, args.Pointers, args.Widths);
     }
 
     private void Scale(DevicePtr output, DevicePtr input, float s, long n, Dim3 grid, Dim3 block, int sharedBytes = 0)
@@ -36,7 +36,7 @@ public unsafe class CudaGpuTests
         var kernel = _gpu.GetKernel("elementwise", "scale_kernel1");
         var args = new KernelArgs();
         args.Add(output); args.Add(input); args.Add(s); args.Add(n);
-        _gpu.Launch(kernel, grid, block, sharedBytes, args.Pointers);
+        _gpu.Launch(kernel, grid, block, sharedBytes, args.Pointers, args.Widths);
     }
 
     [Test]
@@ -83,7 +83,7 @@ public unsafe class CudaGpuTests
         {
             var args = new KernelArgs();
             args.Add(dy.Ptr); args.Add(dx.Ptr); args.Add(s); args.Add(3L);
-            _gpu.Launch(kernel, 1, 32, 0, args.Pointers);
+            _gpu.Launch(kernel, 1, 32, 0, args.Pointers, args.Widths);
             Assert.That(dy.ToArray<float>(), Is.EqualTo(new[] { s, 2 * s, 3 * s }), kernel.ToString());
         }
     }

@@ -38,7 +38,7 @@ internal sealed unsafe class HostMemoryGpu : IGpu
 
     public GpuKernel GetKernel(string moduleName, string kernelName) => throw new NotSupportedException();
     public GpuKernel GetKernel(string moduleName, string kernelName, ModuleDefines defines) => throw new NotSupportedException();
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args) => throw new NotSupportedException();
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths) => throw new NotSupportedException();
     public GpuEvent CreateEvent() => throw new NotSupportedException();
     public void Record(GpuEvent ev) => throw new NotSupportedException();
     public float ElapsedMilliseconds(GpuEvent start, GpuEvent end) => throw new NotSupportedException();

@@ -39,10 +39,10 @@ internal sealed unsafe class CountingGpu(IGpu inner) : IGpu
     public GpuKernel GetKernel(string moduleName, string kernelName) => inner.GetKernel(moduleName, kernelName);
     public GpuKernel GetKernel(string moduleName, string kernelName, ModuleDefines defines) => inner.GetKernel(moduleName, kernelName, defines);
 
-    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args)
+    public void Launch(GpuKernel kernel, Dim3 grid, Dim3 block, int dynamicSharedBytes, void** args, ReadOnlySpan<byte> argWidths)
     {
         Launches++;
-        inner.Launch(kernel, grid, block, dynamicSharedBytes, args);
+        inner.Launch(kernel, grid, block, dynamicSharedBytes, args, argWidths);
     }
 
     public GpuEvent CreateEvent() => inner.CreateEvent();

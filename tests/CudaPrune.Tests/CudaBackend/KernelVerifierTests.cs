@@ -88,7 +88,7 @@ public class KernelVerifierTests
     private sealed class LaunchRecorder : CudaPrune.Core.Profiling.IOpObserver
     {
         public List<string> Kernels { get; } = [];
-        public void Begin(string kernel, double flops, double bytes) => Kernels.Add(kernel);
+        public void Begin(in CudaPrune.Core.Profiling.OpInfo op) => Kernels.Add(op.Name);
         public void End() { }
     }
 }

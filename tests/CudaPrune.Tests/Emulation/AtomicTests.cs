@@ -20,7 +20,7 @@ public class AtomicTests
         var vals = gpu.Upload(values);
         var a = new KernelArgs();
         a.Add(sums); a.Add(counts); a.Add(hist); a.Add(inp); a.Add(vals); a.Add(n);
-        gpu.Launch(gpu.GetKernel("toy_atomics", "toy_atomics"), 64, 256, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_atomics", "toy_atomics"), 64, 256, 0, a.Pointers, a.Widths);
 
         Assert.That(gpu.Download<float>(sums, 1)[0], Is.EqualTo((float)n));
         Assert.That(gpu.Download<int>(counts, 2), Is.EqualTo(new[] { n, values.Max() }));
@@ -38,7 +38,7 @@ public class AtomicTests
         var inp = gpu.Upload(input);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp); a.Add(n);
-        gpu.Launch(gpu.GetKernel("toy_atomics", "toy_atomic_max_float"), 32, 256, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_atomics", "toy_atomic_max_float"), 32, 256, 0, a.Pointers, a.Widths);
 
         Assert.That(gpu.Download<float>(outp, 1)[0], Is.EqualTo(input.Max()));
     }

@@ -22,7 +22,7 @@ public class BarrierTests
         {
             var a = new KernelArgs();
             a.Add(outp); a.Add(inp); a.Add(n);
-            gpu.Launch(kernel, 5, Block, 0, a.Pointers);
+            gpu.Launch(kernel, 5, Block, 0, a.Pointers, a.Widths);
             var sums = gpu.Download<float>(outp, 5);
             for (int b = 0; b < 5; b++)
             {
@@ -46,7 +46,7 @@ public class BarrierTests
         {
             var a = new KernelArgs();
             a.Add(outp); a.Add(inp); a.Add(n);
-            gpu.Launch(kernel, 5, Block, 0, a.Pointers);
+            gpu.Launch(kernel, 5, Block, 0, a.Pointers, a.Widths);
             var sums = gpu.Download<float>(outp, 5);
             var wrong = Enumerable.Range(0, 5).Count(b =>
                 !(Math.Abs(sums[b] - input.Skip(b * Block).Take(Block).Sum()) <= 1e-3f));
@@ -64,7 +64,7 @@ public class BarrierTests
         var outp = gpu.Allocate(blocks * threads * 4);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp);
-        gpu.Launch(gpu.GetKernel("toy_barrier", "toy_rotate_2d"), blocks, new Dim3(16, 16), 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_barrier", "toy_rotate_2d"), blocks, new Dim3(16, 16), 0, a.Pointers, a.Widths);
 
         var result = gpu.Download<float>(outp, blocks * threads);
         var expected = Enumerable.Range(0, blocks * threads)
@@ -82,7 +82,7 @@ public class BarrierTests
         var outp = gpu.Allocate(4L * 4 * total);
         var a = new KernelArgs();
         a.Add(outp);
-        gpu.Launch(gpu.GetKernel("toy_barrier", "toy_indices"), grid, block, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_barrier", "toy_indices"), grid, block, 0, a.Pointers, a.Widths);
 
         var r = gpu.Download<int>(outp, 4 * total);
         for (int g = 0; g < total; g++)
@@ -103,7 +103,7 @@ public class BarrierTests
         var flags = gpu.Allocate(2 * blocks * 4);
         var a = new KernelArgs();
         a.Add(counts); a.Add(flags); a.Add(inp);
-        gpu.Launch(gpu.GetKernel("toy_barrier", "toy_barrier_votes"), blocks, Block, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_barrier", "toy_barrier_votes"), blocks, Block, 0, a.Pointers, a.Widths);
 
         var c = gpu.Download<int>(counts, blocks);
         var f = gpu.Download<int>(flags, 2 * blocks);

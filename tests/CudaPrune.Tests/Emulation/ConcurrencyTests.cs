@@ -33,7 +33,7 @@ public class ConcurrencyTests
         {
             var a = new KernelArgs();
             a.Add(outp); a.Add(inp); a.Add(input.Length);
-            gpu.Launch(kernel, 4, 256, 0, a.Pointers);
+            gpu.Launch(kernel, 4, 256, 0, a.Pointers, a.Widths);
         }
         return gpu.Download<float>(outp, 4);
     }

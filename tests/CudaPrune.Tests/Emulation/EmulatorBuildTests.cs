@@ -73,7 +73,7 @@ public class EmulatorBuildTests
         var outp = gpu.Allocate(12);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp); a.Add(alpha); a.Add(3);
-        gpu.Launch(gpu.GetKernel("fresh", "fresh_scale"), 1, 32, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("fresh", "fresh_scale"), 1, 32, 0, a.Pointers, a.Widths);
         return gpu.Download<float>(outp, 3);
     }
 }

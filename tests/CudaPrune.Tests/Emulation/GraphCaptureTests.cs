@@ -21,14 +21,14 @@ public class GraphCaptureTests
         gpu.Memset32(sum, BitConverter.SingleToUInt32Bits(0f), n);
         var a = new KernelArgs();
         a.Add(sum); a.Add(sum); a.Add(2.5f); a.Add(n);
-        gpu.Launch(kernel, 4, 128, 0, a.Pointers);
+        gpu.Launch(kernel, 4, 128, 0, a.Pointers, a.Widths);
         gpu.CopyDeviceToDevice(copy, sum, n * 4);
         var graph = gpu.EndCapture();
 
         Assert.That(gpu.Download<float>(sum, n), Is.All.NaN, "capturing must not run anything");
         var changed = new KernelArgs(); // later launches with other values must not leak into the graph
         changed.Add(sum); changed.Add(inp); changed.Add(-100f); changed.Add(n);
-        gpu.Launch(kernel, 4, 128, 0, changed.Pointers);
+        gpu.Launch(kernel, 4, 128, 0, changed.Pointers, changed.Widths);
 
         gpu.LaunchGraph(graph);
         gpu.LaunchGraph(graph);
@@ -50,7 +50,7 @@ public class GraphCaptureTests
         a.Add(outp); a.Add(inp); a.Add(1f); a.Add(n);
 
         gpu.Record(start);
-        gpu.Launch(gpu.GetKernel("toy_elementwise", "toy_add_scalar"), 64, 256, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_elementwise", "toy_add_scalar"), 64, 256, 0, a.Pointers, a.Widths);
         gpu.Record(end);
         gpu.Synchronize();
 

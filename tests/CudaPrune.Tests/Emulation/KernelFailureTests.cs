@@ -26,7 +26,7 @@ public class KernelFailureTests
         var outp = gpu.Allocate(32 * 4);
         var noTrap = new KernelArgs();
         noTrap.Add(outp); noTrap.Add(0);
-        gpu.Launch(gpu.GetKernel("toy_failures", "toy_trap"), 1, 32, 0, noTrap.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_failures", "toy_trap"), 1, 32, 0, noTrap.Pointers, noTrap.Widths);
         Assert.That(gpu.Download<float>(outp, 32), Is.All.EqualTo(1f));
     }
 
@@ -47,6 +47,7 @@ public class KernelFailureTests
         for (int i = 0; i < rest.Count; i++) a.Add(*(int*)rest.Pointers[i]);
         var k = gpu.GetKernel("toy_failures", kernel);
         void** args = a.Pointers;
-        return Assert.Throws<EmulatedKernelException>(() => gpu.Launch(k, 2, threads, 0, args))!;
+        var widths = a.Widths.ToArray(); // a lambda cannot capture a span
+        return Assert.Throws<EmulatedKernelException>(() => gpu.Launch(k, 2, threads, 0, args, widths))!;
     }
 }

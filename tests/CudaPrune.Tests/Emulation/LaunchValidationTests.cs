@@ -20,9 +20,10 @@ public class LaunchValidationTests
         a.Add(outp);
         var kernel = gpu.GetKernel("toy_failures", "toy_deadlock");
         void** args = a.Pointers;
+        var widths = a.Widths.ToArray(); // a lambda cannot capture a span
 
         var e = Assert.Throws<ArgumentException>(() =>
-            gpu.Launch(kernel, new Dim3((uint)gx, (uint)gy), new Dim3((uint)bx, (uint)by, (uint)bz), dynamicShared, args));
+            gpu.Launch(kernel, new Dim3((uint)gx, (uint)gy), new Dim3((uint)bx, (uint)by, (uint)bz), dynamicShared, args, widths));
         Assert.That(e!.Message, Does.Contain("invalid launch of toy_deadlock").And.Contain(why));
     }
 
@@ -35,11 +36,12 @@ public class LaunchValidationTests
         a.Add(outp);
         var kernel = gpu.GetKernel("toy_shared", "toy_big_static");
         void** args = a.Pointers;
+        var widths = a.Widths.ToArray(); // a lambda cannot capture a span
 
         Assert.That(gpu.Kernels.Single(k => k.Name == "toy_big_static").StaticSharedBytes, Is.EqualTo(40960));
         Assert.That(gpu.Properties.MaxSharedMemoryPerBlockOptin, Is.EqualTo(227 * 1024));
-        gpu.Launch(kernel, 1, 64, 187 * 1024, args); // 40 + 187 KiB: exactly the limit
-        var e = Assert.Throws<ArgumentException>(() => gpu.Launch(kernel, 1, 64, 187 * 1024 + 4, args));
+        gpu.Launch(kernel, 1, 64, 187 * 1024, args, widths); // 40 + 187 KiB: exactly the limit
+        var e = Assert.Throws<ArgumentException>(() => gpu.Launch(kernel, 1, 64, 187 * 1024 + 4, args, widths));
         Assert.That(e!.Message, Does.Contain("40960 bytes of static + 191492 bytes of dynamic shared memory"));
     }
 
@@ -54,7 +56,7 @@ public class LaunchValidationTests
         var aligned = gpu.Zeros(1);
         var a = new KernelArgs();
         a.Add(outp); a.Add(aligned); a.Add(inp);
-        gpu.Launch(gpu.GetKernel("toy_shared", "toy_reverse_dynamic"), 1, threads, 200 * 1024, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_shared", "toy_reverse_dynamic"), 1, threads, 200 * 1024, a.Pointers, a.Widths);
         Assert.That(gpu.Download<float>(outp, threads), Is.EqualTo(input.Reverse().ToArray()));
     }
 
@@ -67,9 +69,10 @@ public class LaunchValidationTests
         a.Add(outp);
         var kernel = gpu.GetKernel("toy_shared", "toy_bounded");
         void** args = a.Pointers;
+        var widths = a.Widths.ToArray(); // a lambda cannot capture a span
 
-        gpu.Launch(kernel, 1, 64, 0, args);
-        var e = Assert.Throws<ArgumentException>(() => gpu.Launch(kernel, 1, 65, 0, args));
+        gpu.Launch(kernel, 1, 64, 0, args, widths);
+        var e = Assert.Throws<ArgumentException>(() => gpu.Launch(kernel, 1, 65, 0, args, widths));
         Assert.That(e!.Message, Does.Contain("more than the kernel's __launch_bounds__ of 64"));
     }
 

@@ -62,10 +62,10 @@ public class ModuleVariantTests
         gpu.BeginCapture();
         var a = new KernelArgs();
         a.Add(y); a.Add(x); a.Add(3);
-        gpu.Launch(two, 1, 32, 0, a.Pointers);
+        gpu.Launch(two, 1, 32, 0, a.Pointers, a.Widths);
         var b = new KernelArgs();
         b.Add(z); b.Add(y); b.Add(3);
-        gpu.Launch(three, 1, 32, 0, b.Pointers);
+        gpu.Launch(three, 1, 32, 0, b.Pointers, b.Widths);
         using var graph = gpu.EndCapture();
         gpu.LaunchGraph(graph);
 
@@ -127,7 +127,7 @@ public class ModuleVariantTests
         var outp = gpu.Allocate(4L * x.Length);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp); a.Add(x.Length);
-        gpu.Launch(kernel, Dim3.CeilDiv(x.Length, 256), 256, 0, a.Pointers);
+        gpu.Launch(kernel, Dim3.CeilDiv(x.Length, 256), 256, 0, a.Pointers, a.Widths);
         return gpu.Download<float>(outp, x.Length);
     }
 }

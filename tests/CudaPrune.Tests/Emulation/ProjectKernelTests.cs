@@ -38,12 +38,12 @@ public partial class ProjectKernelTests
 
         var add = new KernelArgs();
         add.Add(dout); add.Add(dx); add.Add(dy); add.Add((long)n);
-        gpu.Launch(gpu.GetKernel("elementwise", "add_kernel1"), grid, 256, 0, add.Pointers);
+        gpu.Launch(gpu.GetKernel("elementwise", "add_kernel1"), grid, 256, 0, add.Pointers, add.Widths);
         Assert.That(gpu.Download<float>(dout, n), Is.EqualTo(x.Zip(y, (a, b) => a + b).ToArray()));
 
         var scale = new KernelArgs();
         scale.Add(dout); scale.Add(dx); scale.Add(-1.5f); scale.Add((long)n);
-        gpu.Launch(gpu.GetKernel("elementwise", "scale_kernel1"), grid, 256, 0, scale.Pointers);
+        gpu.Launch(gpu.GetKernel("elementwise", "scale_kernel1"), grid, 256, 0, scale.Pointers, scale.Widths);
         Assert.That(gpu.Download<float>(dout, n), Is.EqualTo(x.Select(a => a * -1.5f).ToArray()));
     }
 

@@ -18,7 +18,7 @@ public class SharedMemoryTests
         var aligned = gpu.Zeros(blocks);
         var a = new KernelArgs();
         a.Add(outp); a.Add(aligned); a.Add(inp);
-        gpu.Launch(gpu.GetKernel("toy_shared", "toy_reverse_dynamic"), blocks, threads, threads * 4, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_shared", "toy_reverse_dynamic"), blocks, threads, threads * 4, a.Pointers, a.Widths);
 
         var expected = Enumerable.Range(0, blocks * threads).Select(i => input[i / threads * threads + threads - 1 - i % threads]).ToArray();
         Assert.That(gpu.Download<float>(outp, blocks * threads), Is.EqualTo(expected));
@@ -35,8 +35,9 @@ public class SharedMemoryTests
         a.Add(outp); a.Add(inp);
         var kernel = gpu.GetKernel("toy_shared", "toy_dynamic_overflow");
         void** args = a.Pointers;
+        var widths = a.Widths.ToArray(); // a lambda cannot capture a span
 
-        var e = Assert.Throws<EmulatedKernelException>(() => gpu.Launch(kernel, 1, 32, 32 * 4, args));
+        var e = Assert.Throws<EmulatedKernelException>(() => gpu.Launch(kernel, 1, 32, 32 * 4, args, widths));
         Assert.That(e!.Message, Does.Contain("toy_dynamic_overflow").And.Contain("past the end of its 128 bytes of dynamic shared memory"));
     }
 

@@ -50,7 +50,7 @@ public class WarpTests
         var outp = gpu.Allocate(Block * 4);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp); a.Add(kind); a.Add(arg); a.Add(width);
-        gpu.Launch(gpu.GetKernel("toy_warp", "toy_shuffle"), 1, Block, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_warp", "toy_shuffle"), 1, Block, 0, a.Pointers, a.Widths);
 
         var result = gpu.Download<float>(outp, Block);
         var expected = Enumerable.Range(0, Block).Select(i => (float)(i / 32 * 32 + SourceLane(kind, i % 32, arg, width))).ToArray();
@@ -68,7 +68,7 @@ public class WarpTests
         var outp = gpu.Allocate(3 * Block * 4);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp);
-        gpu.Launch(gpu.GetKernel("toy_warp", "toy_votes"), 1, Block, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_warp", "toy_votes"), 1, Block, 0, a.Pointers, a.Widths);
 
         var r = gpu.Download<uint>(outp, 3 * Block);
         for (int i = 0; i < Block; i++)
@@ -106,7 +106,7 @@ public class WarpTests
         var outp = gpu.Zeros(warps);
         var a = new KernelArgs();
         a.Add(outp); a.Add(inp); a.Add(n);
-        gpu.Launch(gpu.GetKernel("toy_warp", kernel), 3, Block, 0, a.Pointers);
+        gpu.Launch(gpu.GetKernel("toy_warp", kernel), 3, Block, 0, a.Pointers, a.Widths);
         return (gpu.Download<float>(outp, warps), input);
     }
 }

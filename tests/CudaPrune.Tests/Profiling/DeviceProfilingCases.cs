@@ -109,6 +109,9 @@ public abstract class DeviceProfilingCases
         Assert.That(profile.Kernels.Sum(k => k.Calls), Is.EqualTo(launches.Ops.Count));
         Assert.That(profile.Kernels.Select(k => k.Layer), Is.EqualTo(launches.Ops.Select(o => o.Layer)), "one launch per layer here, in order");
         Assert.That(profile.Kernels.Select(k => k.Microseconds.Median), Has.All.GreaterThan(0));
+        Assert.That(profile.KernelQueueing!.Spun, Is.EqualTo(!_backend.Gpu.IsEmulated), "a queued spin on a GPU, none on the emulator");
+        Assert.That(profile.KernelQueueing.AllHeld, Is.True, profile.KernelQueueing.Describe());
+        Assert.That(profile.KernelQueueing.Runs, Is.EqualTo(2));
         Assert.That(profile.Graph!.Count, Is.EqualTo(2));
         Assert.That(profile.GraphFlushed!.Count, Is.EqualTo(2));
         Assert.That(profile.EndToEndFlushed!.Count, Is.EqualTo(2));

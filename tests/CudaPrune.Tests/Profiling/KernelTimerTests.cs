@@ -9,7 +9,7 @@ public class KernelTimerTests
     private static void Launch(KernelTimer timer, string layer, string kernel, double flops = 1, double bytes = 4)
     {
         using var scope = LayerScope.Enter(layer);
-        timer.Begin(kernel, flops, bytes);
+        timer.Begin(new OpInfo(kernel, flops, bytes));
         timer.End();
     }
 

@@ -9,11 +9,11 @@ internal sealed class RecordingObserver : IOpObserver
 
     public List<(string Layer, string Kernel, double Flops, double Bytes)> Ops { get; } = [];
 
-    public void Begin(string kernel, double flops, double bytes)
+    public void Begin(in OpInfo op)
     {
-        if (_open) throw new InvalidOperationException($"Begin({kernel}) inside another op");
+        if (_open) throw new InvalidOperationException($"Begin({op.Name}) inside another op");
         _open = true;
-        Ops.Add((LayerScope.Current, kernel, flops, bytes));
+        Ops.Add((LayerScope.Current, op.Name, op.Flops, op.Bytes));
     }
 
     public void End()

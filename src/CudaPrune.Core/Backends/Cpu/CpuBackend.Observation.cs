@@ -20,7 +20,7 @@ public sealed partial class CpuBackend
         var observer = Observer;
         if (observer is null) return default;
         if (_observedDepth++ > 0) return new ObservedOp(this, null);
-        observer.Begin(op, flops, bytes);
+        observer.Begin(new OpInfo(op, flops, bytes));
         return new ObservedOp(this, observer);
     }
 

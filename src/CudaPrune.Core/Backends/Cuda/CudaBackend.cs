@@ -60,8 +60,8 @@ public sealed partial class CudaBackend : IBackend
     {
         if (grid.Total == 0) return; // an empty tensor: nothing to do
         var observer = Observer;
-        observer?.Begin(kernel.Name, flops, bytes);
-        Gpu.Launch(kernel, grid, block, sharedBytes, args.Pointers);
+        observer?.Begin(new OpInfo(kernel.Name, flops, bytes, grid, block, sharedBytes));
+        Gpu.Launch(kernel, grid, block, sharedBytes, args.Pointers, args.Widths);
         observer?.End();
     }
 

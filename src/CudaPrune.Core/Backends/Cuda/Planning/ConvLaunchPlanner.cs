@@ -5,7 +5,9 @@ namespace CudaPrune.Core.Backends.Cuda.Planning;
 /// <summary>
 /// Chooses tile and split-K for each convolution pass so that pruned channel counts are not padded up to a
 /// coarse tile and small layers fill the device: every tile of the version is tried with the splits that
-/// give it one wave of blocks (and a few more), and the cheapest under a small cost model wins.
+/// give it one wave of blocks (and two, four, eight), and among the launches that put a block on every SM
+/// (for layers above <see cref="FillWaveAboveFlops"/>) the cheapest under a small cost model wins, the one
+/// computing the least padding on a tie.
 /// </summary>
 /// <remarks>
 /// The cost model, per SM (the busiest one; blocks spread evenly):
@@ -26,6 +28,9 @@ public sealed class ConvLaunchPlanner(ConvPlanDevice device)
 
     /// <summary>The largest split-K workspace the planner asks for (256 MiB of partial sums).</summary>
     public const long MaxWorkspaceFloats = 1L << 26;
+
+    /// <summary>Layers above this many FLOPs get at least one block per SM whenever a tile and split-K can give it.</summary>
+    public const double FillWaveAboveFlops = 1e6;
 
     // Resident blocks per SM on sm_80/sm_90: thread, block, register and shared-memory limits.
     private const int ThreadsPerSm = 2048, BlocksPerSm = 32, RegistersPerSm = 65536, SharedBytesPerSm = 227 * 1024;
@@ -107,11 +112,19 @@ public sealed class ConvLaunchPlanner(ConvPlanDevice device)
         return Math.Max(1, Math.Min(Math.Min(BlocksPerSm, byThreads), Math.Min(byRegisters, byShared)));
     }
 
-    // Cheaper wins; on a tie (within 0.5 %), fewer splits, then the larger tile.
-    private static bool Better(ConvLaunchPlan a, ConvLaunchPlan b)
+    // A launch that fills every SM beats one that does not, for a layer of more than a megaFLOP; then the
+    // cheaper wins; on a tie (within 0.5 %), the one that computes less padding, then fewer splits, then the
+    // larger tile.
+    private bool Better(ConvLaunchPlan a, ConvLaunchPlan b)
     {
+        if (2 * a.Gemm.UsefulMacs > FillWaveAboveFlops)
+        {
+            bool aFills = a.Blocks >= Device.Multiprocessors, bFills = b.Blocks >= Device.Multiprocessors;
+            if (aFills != bFills) return aFills;
+        }
         if (a.EstimatedNs < b.EstimatedNs * 0.995) return true;
         if (a.EstimatedNs > b.EstimatedNs * 1.005) return false;
+        if (a.ComputedMacs != b.ComputedMacs) return a.ComputedMacs < b.ComputedMacs;
         if (a.Splits != b.Splits) return a.Splits < b.Splits;
         return a.Tile!.Value.Rows * a.Tile.Value.Columns > b.Tile!.Value.Rows * b.Tile.Value.Columns;
     }
