@@ -179,6 +179,7 @@ public partial class KernelCompilerTests
     [GeneratedRegex(@"//[^\n]*|/\*.*?\*/", RegexOptions.Singleline)]
     private static partial Regex Comments();
 
-    [GeneratedRegex(@"\bKERNEL\s+void\s+(\w+)\s*\(")]
+    // KERNEL [__launch_bounds__(...)] void name( — the bounds may hold one level of parentheses.
+    [GeneratedRegex(@"\bKERNEL\s+(?:__launch_bounds__\s*\((?:[^()]|\([^()]*\))*\)\s*)?void\s+(\w+)\s*\(")]
     private static partial Regex KernelDeclaration();
 }
