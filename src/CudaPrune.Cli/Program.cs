@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         return root;
     }

@@ -34,8 +34,8 @@ public static class ProfileCommand
         {
             var sizes = ListOptions.BatchSizes(r.GetValue(batches), "--batch");
             var options = new ProfileOptions { Runs = r.GetValue(runs), Warmup = r.GetValue(warmup), FlushL2 = r.GetValue(flush), Graph = r.GetValue(graph), FoldBatchNorm = r.GetValue(fold) }.Validated();
-            var jsonPath = OutputFile(r.GetValue(json), "--json");
-            var csvPath = OutputFile(r.GetValue(csv), "--csv");
+            var jsonPath = OutputFileOption.Resolve(r.GetValue(json), "--json");
+            var csvPath = OutputFileOption.Resolve(r.GetValue(csv), "--csv");
             var path = r.GetValue(checkpoint)!;
             Checkpoint.ReadSpec(path); // a missing or bad file fails here, before a device is opened
 
@@ -69,15 +69,5 @@ public static class ProfileCommand
             return 0;
         }));
         return cmd;
-    }
-
-    /// <summary>The full path of an output file option, or null; a folder is refused before any work.</summary>
-    private static string? OutputFile(string? path, string option)
-    {
-        if (path is null) return null;
-        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"{option} is empty: give a file path");
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new ArgumentException($"{option} {path} is a folder: give a file path");
-        return full;
     }
 }
