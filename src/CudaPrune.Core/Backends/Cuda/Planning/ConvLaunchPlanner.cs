@@ -6,8 +6,8 @@ namespace CudaPrune.Core.Backends.Cuda.Planning;
 /// Chooses tile and split-K for each convolution pass so that pruned channel counts are not padded up to a
 /// coarse tile and small layers fill the device: every tile of the version is tried with the splits that
 /// give it one wave of blocks (and two, four, eight), and among the launches that put a block on every SM
-/// (for layers above <see cref="FillWaveAboveFlops"/>) the cheapest under a small cost model wins, the one
-/// computing the least padding on a tie.
+/// (for layers above <see cref="FillWaveAboveFlops"/>) and cost within <see cref="EstimateTolerance"/> of the
+/// cheapest under a small cost model, the one computing the least padding wins.
 /// </summary>
 /// <remarks>
 /// The cost model, per SM (the busiest one; blocks spread evenly):
@@ -29,6 +29,9 @@ public sealed class ConvLaunchPlanner(ConvPlanDevice device)
     /// <summary>The largest split-K workspace the planner asks for (256 MiB of partial sums).</summary>
     public const long MaxWorkspaceFloats = 1L << 26;
 
+    /// <summary>Estimates this close to the cheapest count as equal: the cost model is no finer.</summary>
+    public const double EstimateTolerance = 0.10;
+
     /// <summary>Layers above this many FLOPs get at least one block per SM whenever a tile and split-K can give it.</summary>
     public const double FillWaveAboveFlops = 1e6;
 
@@ -49,14 +52,11 @@ public sealed class ConvLaunchPlanner(ConvPlanDevice device)
         var tiles = ConvKernels.TilesOf(version);
         if (tile is { } forced && !tiles.Contains(forced))
             throw new ArgumentException($"{op} version {version} has no tile {forced}; tiles: {string.Join(", ", tiles)}", nameof(tile));
-        ConvLaunchPlan? best = null;
+        var plans = new List<ConvLaunchPlan>();
         foreach (var candidate in tile is { } t ? [t] : tiles)
             foreach (int requested in splits is { } s ? [s] : SplitCandidates(candidate, gemm))
-            {
-                var plan = Tiled(op, version, gemm, candidate, requested);
-                if (best is null || Better(plan, best)) best = plan;
-            }
-        return best!;
+                plans.Add(Tiled(op, version, gemm, candidate, requested));
+        return Choose(plans);
     }
 
     /// <summary>Rows per split for <paramref name="splits"/> requested splits (a multiple of 8), and the splits that really cover the reduction with it.</summary>
@@ -73,7 +73,8 @@ public sealed class ConvLaunchPlanner(ConvPlanDevice device)
     {
         yield return 1;
         long tileBlocks = TileBlocks(tile, gemm);
-        long most = Math.Min(Math.Min(MaxSplits, Math.Max(1, gemm.K / ConvTile.KStep)), Math.Max(1, MaxWorkspaceFloats / gemm.Outputs));
+        // At most one k step per split, MaxSplits, and a workspace within MaxWorkspaceFloats.
+        long most = Math.Min(Math.Min(MaxSplits, Ceil(gemm.K, ConvTile.KStep)), Math.Max(1, MaxWorkspaceFloats / gemm.Outputs));
         for (long wave = (Device.Multiprocessors + tileBlocks - 1) / tileBlocks, times = 1; times <= 8; times *= 2)
             if (wave * times > 1 && wave * times <= most) yield return (int)(wave * times);
             else if (wave * times > most && most > 1) { yield return (int)most; yield break; }
@@ -112,22 +113,23 @@ public sealed class ConvLaunchPlanner(ConvPlanDevice device)
         return Math.Max(1, Math.Min(Math.Min(BlocksPerSm, byThreads), Math.Min(byRegisters, byShared)));
     }
 
-    // A launch that fills every SM beats one that does not, for a layer of more than a megaFLOP; then the
-    // cheaper wins; on a tie (within 0.5 %), the one that computes less padding, then fewer splits, then the
-    // larger tile.
-    private bool Better(ConvLaunchPlan a, ConvLaunchPlan b)
+    // Launches that put a block on every SM, when any does and the layer is above FillWaveAboveFlops; among
+    // them those within EstimateTolerance of the cheapest estimate (the model is not finer than that); among
+    // those the one that computes the least padding, then fewer splits, then the larger tile.
+    private ConvLaunchPlan Choose(List<ConvLaunchPlan> plans)
     {
-        if (2 * a.Gemm.UsefulMacs > FillWaveAboveFlops)
-        {
-            bool aFills = a.Blocks >= Device.Multiprocessors, bFills = b.Blocks >= Device.Multiprocessors;
-            if (aFills != bFills) return aFills;
-        }
-        if (a.EstimatedNs < b.EstimatedNs * 0.995) return true;
-        if (a.EstimatedNs > b.EstimatedNs * 1.005) return false;
-        if (a.ComputedMacs != b.ComputedMacs) return a.ComputedMacs < b.ComputedMacs;
-        if (a.Splits != b.Splits) return a.Splits < b.Splits;
-        return a.Tile!.Value.Rows * a.Tile.Value.Columns > b.Tile!.Value.Rows * b.Tile.Value.Columns;
+        IEnumerable<ConvLaunchPlan> pool = plans;
+        if (2 * plans[0].Gemm.UsefulMacs > FillWaveAboveFlops && plans.Any(Fills)) pool = plans.Where(Fills);
+        double cheapest = pool.Min(p => p.EstimatedNs);
+        return pool.Where(p => p.EstimatedNs <= cheapest * (1 + EstimateTolerance))
+            .OrderBy(p => p.ComputedMacs)
+            .ThenBy(p => p.Splits)
+            .ThenByDescending(p => p.Tile!.Value.Rows * p.Tile.Value.Columns)
+            .ThenBy(p => p.EstimatedNs)
+            .First();
     }
+
+    private bool Fills(ConvLaunchPlan p) => p.Blocks >= Device.Multiprocessors;
 
     // Version 1: one thread per output (or per input / weight element), grid-stride over one wave.
     private ConvLaunchPlan Naive(string op, ConvGemm gemm)
