@@ -40,6 +40,10 @@ if ! run "$CP" verify --device "$DEVICE" $([ "$QUICK" = 1 ] && echo --quick) > "
     echo "verify FAILED: nothing after it is worth timing"; pack; exit 1
 fi
 tail -n 3 "$R/verify.txt"
+# The launch plan of resnet20's convolutions on this device (tile, split-K, blocks, useful MACs): the context
+# for every per-kernel time below.
+run "$CP" plan --model resnet20 --batch 1,256 --gpu $([ "$DEVICE" = cuda ] && echo device || echo h100) \
+    --json "$R/plan-resnet20.json" > "$R/plan-resnet20.txt"
 
 if [ "$QUICK" = 1 ]; then
     run "$CP" bench kernels --device "$DEVICE" --quick --out "$R/"

@@ -6,7 +6,7 @@ namespace CudaPrune.Profiling.Bench;
 /// <param name="Family">"gemm" or "conv".</param>
 /// <param name="Op">The <see cref="KernelVersions"/> key, or <see cref="KernelGemmWorkload.CublasOp"/>.</param>
 /// <param name="Version">The kernel version; 0 for cuBLAS.</param>
-/// <param name="Kernel">The kernel that runs, e.g. conv2d_forward_kernel2_bm64, sgemm_kernel3, cublasSgemm.</param>
+/// <param name="Kernel">The kernel that runs, e.g. conv2d_forward_kernel2_bm64_bn128, sgemm_kernel3, cublasSgemm.</param>
 /// <param name="Source">Where the shape comes from: "resnet20 layer1.0.conv1", "square".</param>
 /// <param name="Batch">The batch size (0 for a GEMM).</param>
 /// <param name="Shape">The shape, readable.</param>
