@@ -70,19 +70,56 @@ public class KernelVerifierTests
         Assert.That(backend.Versions.Get("relu_forward", 2), Is.EqualTo(2), "versions are back to the defaults");
     }
 
+    // KERNEL [__launch_bounds__(...)] void name( — over line breaks, bounds with one level of parentheses.
+    private static readonly System.Text.RegularExpressions.Regex KernelDeclaration =
+        new(@"\bKERNEL\s+(?:__launch_bounds__\s*\((?:[^()]|\([^()]*\))*\)\s*)?void\s+(\w+)\s*\(");
+
+    private static IEnumerable<(string Module, string Kernel)> DeclaredKernels() =>
+        CudaPrune.Cuda.Compilation.KernelSources.Embedded.ModuleNames.SelectMany(m =>
+            KernelDeclaration.Matches(CudaPrune.Cuda.Compilation.KernelSources.Embedded.Source(m)).Select(x => (m, x.Groups[1].Value)));
+
     [Test]
-    public void EveryKernelOfThisFamilyIsCheckedDirectlyOrAsAStageOfACheckedVersion()
+    public void EveryDeclaredKernelBelongsToAFamilyOfItsModuleOrIsANamedHelper()
     {
-        string[] modules = ["elementwise", "pooling", "batchnorm", "loss", "sgd", "gather"];
-        var checkedKernels = KernelCheckCatalog.All(quick: true).Select(c => c.Kernel).ToHashSet();
-        var declared = modules.SelectMany(m => System.Text.RegularExpressions.Regex.Matches(
-            CudaPrune.Cuda.Compilation.KernelSources.Embedded.Source(m), @"KERNEL void (\w+)\(").Select(x => x.Groups[1].Value)).ToList();
+        var declared = DeclaredKernels().ToList();
+        var inFamilies = KernelFamilies.All.SelectMany(f => f.Versions.SelectMany(v =>
+            f.KernelsOf(v).Select(k => (Module: v == 3 && f.Module == ConvKernels.Module ? ConvKernels.SpecialisedModule : f.Module, Kernel: k)))).ToHashSet();
 
-        // A multi-launch version's first stage is <op>_partial_kernel<N>, run by the check of <op>_kernel<N>.
-        var uncovered = declared.Where(k => !checkedKernels.Contains(k.Replace("_partial_kernel", "_kernel"))).ToList();
+        var orphans = declared.Where(d => !inFamilies.Contains(d) && !KernelFamilies.Helpers.ContainsKey(d.Kernel)).ToList();
 
-        Assert.That(declared, Has.Count.GreaterThan(30));
-        Assert.That(uncovered, Is.Empty);
+        Assert.That(declared, Has.Count.GreaterThan(60), "the scan found the kernels, tiled ones included");
+        Assert.That(orphans, Is.Empty, "kernels no family lists: add them to KernelFamilies");
+    }
+
+    [Test]
+    public void EveryKernelAFamilyListsIsDeclaredInItsModule()
+    {
+        var declared = DeclaredKernels().ToHashSet();
+        var missing = KernelFamilies.All.SelectMany(f => f.Versions.SelectMany(v => f.KernelsOf(v)
+                .Select(k => (Module: v == 3 && f.Module == ConvKernels.Module ? ConvKernels.SpecialisedModule : f.Module, Kernel: k))
+                .Where(k => !(k.Kernel == ConvKernels.SplitReduceKernel && k.Module == ConvKernels.SpecialisedModule))))
+            .Where(k => !declared.Contains(k)).ToList();
+
+        Assert.That(missing, Is.Empty);
+    }
+
+    [Test]
+    public void EveryVersionOfEveryFamilyIsChecked()
+    {
+        var checkedVersions = KernelCheckCatalog.All(quick: true).Select(c => (c.Op, c.Version)).ToHashSet();
+
+        var unchecked_ = KernelFamilies.All.SelectMany(f => f.Versions.Select(v => (f.Op, Version: v)))
+            .Where(fv => !checkedVersions.Contains(fv)).ToList();
+
+        Assert.That(unchecked_, Is.Empty, "verify (KernelCheckCatalog) runs every version of every op");
+    }
+
+    [Test]
+    public void EveryFamilysDefaultIsOneOfItsVersionsAndUnknownOpsAreNamed()
+    {
+        Assert.That(KernelFamilies.All.Where(f => !f.Versions.Contains(f.DefaultVersion)).Select(f => f.Op), Is.Empty);
+        var e = Assert.Throws<ArgumentException>(() => KernelFamilies.Of("relu_forwrd"));
+        Assert.That(e!.Message, Does.Contain("relu_forward"));
     }
 
     private sealed class LaunchRecorder : CudaPrune.Core.Profiling.IOpObserver

@@ -57,6 +57,19 @@ public static class ConvKernels
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"convolutions have versions {string.Join(", ", Versions)}"),
     };
 
+    /// <summary>
+    /// Every kernel <paramref name="op"/> may launch at <paramref name="version"/>: version 1's one, version 2's
+    /// of every generic tile, version 3's; the tiled versions add the split-K reduction. The module of version 3
+    /// is <see cref="SpecialisedModule"/>.
+    /// </summary>
+    public static IReadOnlyList<string> KernelsOf(string op, int version) => version switch
+    {
+        1 => [$"{op}_kernel1"],
+        2 => [.. GenericTiles.Select(t => TiledKernelName(op, 2, t)), SplitReduceKernel],
+        3 => [TiledKernelName(op, 3, SpecialisedTiles[0]), SplitReduceKernel],
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, $"convolutions have versions {string.Join(", ", Versions)}"),
+    };
+
     /// <summary>The kernel of <paramref name="op"/> at a tiled version: the fused op shares the forward kernels.</summary>
     public static string TiledKernelName(string op, int version, ConvTile tile)
     {

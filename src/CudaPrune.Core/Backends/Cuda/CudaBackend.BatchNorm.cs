@@ -29,7 +29,7 @@ public sealed partial class CudaBackend
         saveInvStd = Empty([C]);
 
         const string op = "batch_norm_train_forward";
-        int version = VersionOf(op, best: 2, count: 2), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         double flops = 8.0 * x.Count, bytes = 4.0 * (2 * x.Count + 6 * C); // x read (at least) once, y written once
         if (version == 1)
         {
@@ -66,7 +66,7 @@ public sealed partial class CudaBackend
         RequireShape(runningVar, [C], $"{name} running var");
         var y = Empty(x.Shape);
         const string op = "batch_norm_eval_forward";
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(y.Ptr); a.Add(x.Ptr); a.Add(gamma.Ptr); a.Add(beta.Ptr); a.Add(runningMean.Ptr); a.Add(runningVar.Ptr);
         a.Add(C); a.Add(HW); a.Add(eps); a.Add(n);
@@ -91,7 +91,7 @@ public sealed partial class CudaBackend
         RequireShape(dbeta, [C], $"{name} dbeta");
 
         const string op = "batch_norm_backward";
-        int version = VersionOf(op, best: 2, count: 2), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         double flops = 10.0 * x.Count, bytes = 4.0 * 4 * x.Count; // dy and x read, dx read and written
         if (version == 1)
         {

@@ -121,13 +121,8 @@ public sealed partial class CudaBackend
             (double)plan.Splits * plan.Gemm.Outputs, 4.0 * (plan.Splits + 2) * plan.Gemm.Outputs);
     }
 
-    private int ConvVersion(string op)
-    {
-        int version = Versions.Get(op, DefaultConvVersion);
-        if (!ConvKernels.Versions.Contains(version))
-            throw new ArgumentOutOfRangeException(nameof(Versions), version, $"{op} has versions {string.Join(", ", ConvKernels.Versions)}");
-        return version;
-    }
+    // The family's versions, with the device's default (the emulator runs the generic kernels unless told otherwise).
+    private int ConvVersion(string op) => KernelFamilies.Of(op).Require(Versions.Get(op, DefaultConvVersion));
 
     // (out, in1, in2[, bias], N, C, H, W, OC, K, S, P): the argument list of the naive kernels.
     private static KernelArgs ConvArguments(DevicePtr output, DevicePtr input1, DevicePtr input2, Conv2dGeometry g, DevicePtr? bias = null)

@@ -70,7 +70,7 @@ public sealed partial class CudaBackend
     // Version 2 covers four elements per thread, so it needs a quarter of the threads.
     private void LaunchElementwise(string op, long n, double flopsPerElement, int floatsMovedPerElement, ref KernelArgs args)
     {
-        int version = VersionOf(op, best: 2, count: 2);
+        int version = VersionOf(op);
         int block = BlockSizeOf(op);
         long threads = version == 2 ? (n + 3) / 4 : n;
         Launch(KernelOf(ElementwiseModule, op, version), GridStrideBlocks(threads, block), block, 0, ref args,

@@ -52,7 +52,7 @@ public sealed partial class CudaBackend
     {
         if (total == 0) return;
         RequireInt32Range(Math.Max(dst.Count, src.Count), $"{op}: {dst.Describe()} or {src.Describe()}");
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         using var deviceIndices = FromArray(indices, [indices.Length]);
         var a = new KernelArgs();
         a.Add(dst.Ptr); a.Add(src.Ptr); a.Add(deviceIndices.Ptr); a.Add(d); a.Add(indices.Length); a.Add(inner); a.Add((int)total);

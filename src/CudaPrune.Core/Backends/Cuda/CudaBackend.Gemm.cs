@@ -46,7 +46,7 @@ public sealed partial class CudaBackend
     internal void LaunchGemm(bool transA, bool transB, int m, int n, int k, float alpha, DevicePtr a, DevicePtr b, float beta, DevicePtr c)
     {
         if (m == 0 || n == 0) return;
-        int version = Versions.Get(GemmKernels.Gemm, GemmKernels.DefaultGemmVersion);
+        int version = VersionOf(GemmKernels.Gemm);
         double flops = 2.0 * m * n * k;
         double bytes = 4.0 * ((double)m * k + (double)k * n + (beta == 0f ? 1.0 : 2.0) * m * n);
         var args = new KernelArgs();

@@ -11,13 +11,11 @@ public sealed partial class CudaBackend
 
     private const int DefaultBlockSize = 256;
 
-    /// <summary>The kernel version <see cref="Versions"/> selects for <paramref name="op"/> (else <paramref name="best"/>); throws unless it is in [1, <paramref name="count"/>].</summary>
-    internal int VersionOf(string op, int best, int count)
+    /// <summary>The kernel version <see cref="Versions"/> selects for <paramref name="op"/>, else its family's default (<see cref="KernelFamilies"/>); throws for a version the family lacks.</summary>
+    internal int VersionOf(string op)
     {
-        int version = Versions.Get(op, best);
-        if (version > count)
-            throw new ArgumentException($"{op}: kernel version {version} does not exist; versions are 1 to {count}");
-        return version;
+        var family = KernelFamilies.Of(op);
+        return family.Require(Versions.Get(op, family.DefaultVersion));
     }
 
     /// <summary>Threads per block for <paramref name="op"/>: the <see cref="Versions"/> override, else 256.</summary>

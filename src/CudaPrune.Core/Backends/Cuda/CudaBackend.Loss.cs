@@ -16,7 +16,7 @@ public sealed partial class CudaBackend
         var losses = Empty([N]);
         probs = Empty([N, K]);
         const string op = "softmax_cross_entropy_forward";
-        int version = VersionOf(op, best: 2, count: 2), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(losses.Ptr); a.Add(probs.Ptr); a.Add(logits.Ptr); a.Add(labels.Ptr); a.Add(N); a.Add(K); a.Add(labelSmoothing);
         long threads = version == 2 ? 32L * N : N; // version 2: a warp per sample
@@ -30,7 +30,7 @@ public sealed partial class CudaBackend
         var (N, K) = LossShape(probs, labels, labelSmoothing, "SoftmaxCrossEntropyBackward");
         RequireShape(dlogits, [N, K], "SoftmaxCrossEntropyBackward dlogits");
         const string op = "softmax_cross_entropy_backward";
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(dlogits.Ptr); a.Add(probs.Ptr); a.Add(labels.Ptr); a.Add(N); a.Add(K); a.Add(labelSmoothing); a.Add(scale);
         Launch(KernelOf(LossModule, op, version), GridStrideBlocks(probs.Count, block), block, 0, ref a,

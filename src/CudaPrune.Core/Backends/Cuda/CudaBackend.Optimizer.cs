@@ -19,7 +19,7 @@ public sealed partial class CudaBackend
         if (useMomentum) RequireShape(momentumBuffer!, param.Shape, "SgdStep momentum buffer");
 
         const string op = "sgd_step";
-        int version = VersionOf(op, best: 2, count: 2), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         long n = param.Count;
         var a = new KernelArgs();
         a.Add(param.Ptr); a.Add(useMomentum ? momentumBuffer!.Ptr : DevicePtr.Null); a.Add(grad.Ptr);

@@ -15,7 +15,7 @@ public sealed partial class CudaBackend
         var y = Empty(g.OutputShape);
         argmax = Empty(g.OutputShape, DType.Int32);
         const string op = "max_pool2d_forward";
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(y.Ptr); a.Add(argmax.Ptr); a.Add(x.Ptr);
         AddGeometry(ref a, g);
@@ -32,7 +32,7 @@ public sealed partial class CudaBackend
         RequireShape(argmax, g.OutputShape, "MaxPool2dBackward argmax", DType.Int32);
         RequireShape(dx, g.InputShape, "MaxPool2dBackward dx");
         const string op = "max_pool2d_backward";
-        int version = VersionOf(op, best: 2, count: 2), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(dx.Ptr); a.Add(dy.Ptr); a.Add(argmax.Ptr);
         long threads;
@@ -58,7 +58,7 @@ public sealed partial class CudaBackend
         RequireShape(x, g.InputShape, "AvgPool2dForward input");
         var y = Empty(g.OutputShape);
         const string op = "avg_pool2d_forward";
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(y.Ptr); a.Add(x.Ptr);
         AddGeometry(ref a, g);
@@ -73,7 +73,7 @@ public sealed partial class CudaBackend
         RequireShape(dy, g.OutputShape, "AvgPool2dBackward dy");
         RequireShape(dx, g.InputShape, "AvgPool2dBackward dx");
         const string op = "avg_pool2d_backward";
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(dx.Ptr); a.Add(dy.Ptr);
         AddGeometry(ref a, g);
@@ -88,7 +88,7 @@ public sealed partial class CudaBackend
         int N = x.Dim(0), C = x.Dim(1), HW = x.Dim(2) * x.Dim(3);
         var y = Empty([N, C]);
         const string op = "global_avg_pool_forward";
-        int version = VersionOf(op, best: 2, count: 2), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(y.Ptr); a.Add(x.Ptr); a.Add(y.Count); a.Add(HW);
         long threads = version == 2 ? 32 * y.Count : y.Count; // version 2: a warp per plane
@@ -104,7 +104,7 @@ public sealed partial class CudaBackend
         RequireShape(dy, [dx.Dim(0), dx.Dim(1)], "GlobalAvgPoolBackward dy");
         int n = RequireInt32Range(dx.Count, "GlobalAvgPoolBackward dx");
         const string op = "global_avg_pool_backward";
-        int version = VersionOf(op, best: 1, count: 1), block = BlockSizeOf(op);
+        int version = VersionOf(op), block = BlockSizeOf(op);
         var a = new KernelArgs();
         a.Add(dx.Ptr); a.Add(dy.Ptr); a.Add(dx.Dim(2) * dx.Dim(3)); a.Add(n);
         Launch(KernelOf(PoolingModule, op, version), GridStrideBlocks(dx.Count, block), block, 0, ref a,
