@@ -14,6 +14,12 @@ public sealed record LayerPruneOptions
     /// <summary>Also let a ResNet's downsampling blocks go (each replaced by its projection shortcut conv + BN + ReLU).</summary>
     public bool AllowDownsample { get; init; }
 
+    /// <summary>
+    /// A ResNet stage keeps at least this many residual blocks (default 1: layer pruning never empties a stage,
+    /// which would leave its resolution and width to a lone shortcut conv or nothing); 0 lifts the limit.
+    /// </summary>
+    public int MinBlocksPerStage { get; init; } = 1;
+
     /// <summary>In a plain network, never remove the first conv.</summary>
     public bool ProtectFirst { get; init; }
 

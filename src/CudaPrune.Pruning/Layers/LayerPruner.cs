@@ -18,6 +18,7 @@ public static class LayerPruner
     public static LayerPlan Plan(Model model, LayerPruneOptions options)
     {
         var target = options.Target.Validated();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MinBlocksPerStage, nameof(options.MinBlocksPerStage));
         SpecLeaves.RequireAll(model.Spec, options.Protect, "--protect");
         var spec = model.Spec;
         var candidates = LayerCandidates.Find(spec, options.AllowDownsample, options.ProtectFirst, options.Protect);
@@ -34,7 +35,13 @@ public static class LayerPruner
             if (n == 0)
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"--ratio {target.Value} of the {candidates.Count} removable layers of '{spec.Name}' removes none: ask for at least {0.5 / candidates.Count:G2}"));
-            return LayerPlan.Create(spec, InModelOrder(order.Take(n), candidates));
+            var chosen = new List<LayerCandidate>();
+            foreach (var c in order)
+                if (chosen.Count < n && KeepsStageDepth(spec, chosen, c, options.MinBlocksPerStage)) chosen.Add(c);
+            if (chosen.Count < n)
+                throw new TargetUnreachableException(string.Create(CultureInfo.InvariantCulture,
+                    $"--ratio {target.Value} asks to remove {n} of the {candidates.Count} removable layers of '{spec.Name}', but keeping {options.MinBlocksPerStage} block(s) per stage allows only {chosen.Count}"));
+            return LayerPlan.Create(spec, InModelOrder(chosen, candidates));
         }
         return Greedy(spec, candidates, order, target, options);
     }
@@ -86,6 +93,7 @@ public static class LayerPruner
         double current = 1.0;
         foreach (var c in order)
         {
+            if (!KeepsStageDepth(spec, removed, c, options.MinBlocksPerStage)) continue;
             var plan = LayerPlan.Create(spec, InModelOrder(removed.Append(c), candidates));
             double kept = target.Measure(ModelStats.Compute(plan.NewSpec)) / original;
             if (kept >= current) continue;
@@ -107,6 +115,17 @@ public static class LayerPruner
                 $"{target.OptionName} {target.Value:G4} cannot be reached by layer pruning of {spec.Name}: removing a single layer already leaves only {steps[0].Kept:P1} of the {noun}"));
         var best = steps.MinBy(s => Math.Abs(s.Kept - target.Value));
         return best.Plan;
+    }
+
+    // Whether removing `next` besides `removed` leaves every ResNet stage at least `minBlocks` residual blocks
+    // (a replaced downsampling block is no block any more). Plain networks have no such limit.
+    private static bool KeepsStageDepth(ModelSpec spec, IReadOnlyCollection<LayerCandidate> removed, LayerCandidate next, int minBlocks)
+    {
+        if (minBlocks == 0 || next.Kind == LayerCandidateKind.PlainConv) return true;
+        string stage = DepthProfile.StageOf(next.Name);
+        int blocks = spec.Layers.OfType<BasicBlockSpec>().Count(b => DepthProfile.StageOf(b.Name) == stage);
+        int gone = removed.Count(c => c.Kind != LayerCandidateKind.PlainConv && DepthProfile.StageOf(c.Name) == stage);
+        return blocks - gone - 1 >= minBlocks;
     }
 
     private static List<LayerCandidate> InModelOrder(IEnumerable<LayerCandidate> chosen, List<LayerCandidate> candidates)

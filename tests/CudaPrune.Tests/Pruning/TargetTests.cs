@@ -72,7 +72,9 @@ public class TargetTests
         var options = new LayerPruneOptions { Criterion = LayerCriterion.L1, Target = PruneTarget.Flops(0.1) };
         Assert.Throws<TargetUnreachableException>(() => LayerFlopsKept("resnet20", options));
 
-        double kept = LayerFlopsKept("resnet20", options with { AllowDownsample = true });
+        // 10 % of the FLOPs needs whole stages emptied: refused while every stage keeps a block (the default).
+        Assert.Throws<TargetUnreachableException>(() => LayerFlopsKept("resnet20", options with { AllowDownsample = true }));
+        double kept = LayerFlopsKept("resnet20", options with { AllowDownsample = true, MinBlocksPerStage = 0 });
 
         Assert.That(kept, Is.EqualTo(0.1).Within(PruneTarget.DefaultTolerance));
     }

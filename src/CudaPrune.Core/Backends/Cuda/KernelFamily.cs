@@ -21,5 +21,5 @@ public sealed record KernelFamily(string Module, string Op, IReadOnlyList<int> V
 
     /// <summary>Throws unless <paramref name="version"/> is one of <see cref="Versions"/>.</summary>
     public int Require(int version) => Versions.Contains(version) ? version
-        : throw new ArgumentException($"{Op}: kernel version {version} does not exist; versions: {string.Join(", ", Versions)}");
+        : throw new ArgumentException($"{Op}: kernel version {version} does not exist; versions are {Versions[0]} to {Versions[^1]}");
 }
