@@ -12,7 +12,7 @@ static __device__ __forceinline__ float warpReduceSum(float v) {
 }
 
 static __device__ __forceinline__ float warpReduceMax(float v) {
-    for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(FULL_WARP_MASK, v, offset));
+    for (int offset = 16; offset > 0; offset >>= 1) v = nanMax(v, __shfl_xor_sync(FULL_WARP_MASK, v, offset));
     return v;
 }
 

@@ -35,3 +35,11 @@
 // A grid-stride loop over [0, n).
 #define GRID_STRIDE_LOOP(i, n) \
     for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < (long)(n); i += (long)blockDim.x * gridDim.x)
+
+// NaN propagates as in PyTorch (relu(NaN) = NaN, max(NaN, x) = max(x, NaN) = NaN). fmaxf and a SIMD max
+// return the non-NaN operand, and `x > 0 ? x : 0` turns NaN into 0: never use them on data; use these.
+// CPU twin: NanMath (src/CudaPrune.Core/Backends/Cpu/NanMath.cs).
+static __device__ __forceinline__ bool isNaN(float v) { return v != v; }
+static __device__ __forceinline__ float nanMax(float a, float b) { return (a > b || isNaN(a)) ? a : b; }
+// max(x, 0) with NaN kept; -0 and +0 give +0.
+static __device__ __forceinline__ float nanRelu(float x) { return x <= 0.0f ? 0.0f : x; }

@@ -9,7 +9,7 @@
 //
 // Versions:
 //   conv2d_forward_kernel1             naive direct convolution: one thread per y element. block 256.
-//   conv2d_bias_relu_forward_kernel1   the same with y = max(0, conv + b).
+//   conv2d_bias_relu_forward_kernel1   the same with y = max(0, conv + b) (nanRelu: NaN stays NaN).
 //   conv2d_backward_data_kernel1       naive: one thread per dx element, summing every (oc, kh, kw) whose
 //                                      window covers it. block 256.
 //   conv2d_backward_weight_kernel1     naive: one thread per dw element, summing over (n, oh, ow). block 256.
@@ -49,7 +49,7 @@ __device__ __forceinline__ void conv_forward_direct(float* y, const float* x, co
                     if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
                     sum += x[(((long)n * s.C + c) * s.H + ih) * s.W + iw] * w[((oc * s.C + c) * s.K + kh) * s.K + kw];
                 }
-        y[i] = relu ? fmaxf(sum, 0.0f) : sum;
+        y[i] = relu ? nanRelu(sum) : sum;
     }
 }
 
@@ -268,7 +268,7 @@ KERNEL void conv2d_split_reduce_kernel1(float* out, const float* parts, const fl
             out[i] += sum;
         } else {
             const float v = sum + (b ? b[(i / P) % M] : 0.0f);
-            out[i] = relu ? fmaxf(v, 0.0f) : v;
+            out[i] = relu ? nanRelu(v) : v;
         }
     }
 }

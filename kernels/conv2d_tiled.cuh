@@ -236,7 +236,7 @@ struct ConvEpilogue {
         for (int q = 0; q < 4 && j + q < count; q++) {
             float* o = out + ((long)n * M + m) * P + p;
             if (accumulate) *o += v[q];
-            else *o = relu ? fmaxf(v[q] + b, 0.0f) : v[q] + b;
+            else *o = relu ? nanRelu(v[q] + b) : v[q] + b;
             if (++p == P) { p = 0; n++; }
         }
     }

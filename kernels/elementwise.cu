@@ -4,8 +4,8 @@
 // An op that updates in place reads each element before the same thread writes it.
 //
 // Ops (CPU twins: CpuReference.<Name>):
-//   relu_forward        y = x > 0 ? x : 0            (NaN gives 0)          ReluForward
-//   relu_backward       dx += y > 0 ? dy : 0                                ReluBackward
+//   relu_forward        y = nanRelu(x)               (NaN stays NaN)        ReluForward
+//   relu_backward       dx += y > 0 ? dy : 0         (y NaN: 0, as PyTorch) ReluBackward
 //   add                 out = a + b                                         Add
 //   add_in_place        dst += alpha · src                                  AddInPlace
 //   scale               out = inp · s                (in place: out == inp) Scale
@@ -20,7 +20,7 @@
 #include "common.cuh"
 #include "flat_loops.cuh"
 
-static __device__ __forceinline__ float relu(float x) { return x > 0.0f ? x : 0.0f; }
+static __device__ __forceinline__ float relu(float x) { return nanRelu(x); }
 static __device__ __forceinline__ float reluGrad(float dy, float y) { return y > 0.0f ? dy : 0.0f; }
 static __device__ __forceinline__ float sign(float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f); }
 

@@ -42,7 +42,7 @@ KERNEL void softmax_cross_entropy_forward_kernel1(float* __restrict__ losses, fl
             continue;
         }
         float max = z[0];
-        for (int k = 1; k < K; k++) max = fmaxf(max, z[k]);
+        for (int k = 1; k < K; k++) max = nanMax(max, z[k]);
         float sumExp = 0.0f, sumShifted = 0.0f;
         for (int k = 0; k < K; k++) {
             sumExp += expf(z[k] - max);
@@ -70,7 +70,7 @@ KERNEL void softmax_cross_entropy_forward_kernel2(float* __restrict__ losses, fl
             continue;
         }
         float max = z[0];
-        for (int k = lane; k < K; k += 32) max = fmaxf(max, z[k]);
+        for (int k = lane; k < K; k += 32) max = nanMax(max, z[k]);
         max = warpReduceMax(max);
         float sumExp = 0.0f, sumShifted = 0.0f;
         for (int k = lane; k < K; k += 32) {

@@ -2,7 +2,8 @@
 // Shapes: x, dx [N,C,H,W]; y, dy, argmax [N,C,OH,OW] with OH = (H + 2·P - K) / S + 1 (same for OW);
 // a square K×K window, stride S, zero padding P (2·P ≤ K, so every window holds a real cell).
 // A "plane" is one (n, c) image: planes = N·C, planes are contiguous. argmax is int32: the flat index
-// ih·W + iw within the plane of the window's first maximum (NaN wins, as in PyTorch; padding never wins).
+// ih·W + iw within the plane of the window's first maximum, or of its last NaN (PyTorch's rule
+// `val > maxval || isnan(val)`: a NaN wins and y is NaN; padding never wins).
 // Global average pooling: x, dx [N,C,H,W] → y, dy [N,C]; HW = H·W.
 //
 // Ops and versions (CPU twins: CpuReference.<Name>):
@@ -26,8 +27,6 @@
 #include "block_reduce.cuh"
 #include "flat_loops.cuh"
 
-static __device__ __forceinline__ bool isNaN(float v) { return v != v; }
-
 // The first and last output rows (or columns) whose window covers input row i: the windows o with
 // o·S - P ≤ i ≤ o·S - P + K - 1, clipped to [0, O).
 static __device__ __forceinline__ int firstWindow(int i, int K, int S, int P) { return i + P < K ? 0 : (i + P - K) / S + 1; }
@@ -49,7 +48,7 @@ KERNEL void max_pool2d_forward_kernel1(float* __restrict__ y, int* __restrict__ 
                 int iw = ow * S - P + kw;
                 if (iw < 0 || iw >= W) continue;
                 float v = xp[ih * W + iw];
-                if (bestIndex < 0 || v > best || (isNaN(v) && !isNaN(best))) {
+                if (bestIndex < 0 || v > best || isNaN(v)) {
                     best = v;
                     bestIndex = ih * W + iw;
                 }

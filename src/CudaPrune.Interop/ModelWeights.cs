@@ -16,11 +16,14 @@ public sealed record ModelWeights(ModelSpec Spec, IReadOnlyDictionary<string, fl
     public static ModelWeights FromModel(Model model) =>
         new(model.Spec, model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal));
 
-    /// <summary>The spec and tensors of a checkpoint written by <see cref="Checkpoint.Save"/> (checked against each other).</summary>
-    public static ModelWeights FromCheckpoint(string path)
+    /// <summary>
+    /// The spec and tensors of a checkpoint written by <see cref="Checkpoint.Save"/> (checked against each other);
+    /// non-finite tensors as <see cref="Checkpoint.Load(string, IBackend, Action{NonFiniteValues}?)"/> treats them.
+    /// </summary>
+    public static ModelWeights FromCheckpoint(string path, Action<NonFiniteValues>? acceptNonFinite = null)
     {
         using var backend = new CpuBackend();
-        using var model = Checkpoint.Load(path, backend);
+        using var model = Checkpoint.Load(path, backend, acceptNonFinite);
         return FromModel(model);
     }
 
@@ -66,7 +69,7 @@ public sealed record ModelWeights(ModelSpec Spec, IReadOnlyDictionary<string, fl
         }
     }
 
-    /// <summary>Writes a checkpoint (spec in the metadata) that <see cref="Checkpoint.Load(string, IBackend)"/> reads.</summary>
+    /// <summary>Writes a checkpoint (spec in the metadata) that <see cref="Checkpoint.Load(string, IBackend, Action{NonFiniteValues}?)"/> reads.</summary>
     public void SaveCheckpoint(string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         using var backend = new CpuBackend();

@@ -16,8 +16,9 @@ public static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A model.safetensors written by train, prune or finetune.", Required = true };
         var batch = new Option<int>("--batch") { Description = "Evaluation batch size.", DefaultValueFactory = _ => 500 };
         var device = DeviceOption.Create();
+        var allowNonFinite = NonFiniteOption.Create();
         var data = new DataOptions();
-        var cmd = new Command("eval", "Evaluate a checkpoint on the CIFAR-10 test split: accuracy and mean cross-entropy loss.") { checkpoint, batch, device };
+        var cmd = new Command("eval", "Evaluate a checkpoint on the CIFAR-10 test split: accuracy and mean cross-entropy loss.") { checkpoint, batch, device, allowNonFinite };
         data.AddTo(cmd, withSubset: false, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
@@ -28,7 +29,7 @@ public static class EvalCommand
             var source = DataOptions.Locate(r.GetValue(data.Data));
             var test = DataOptions.ReadTest(source, r.GetValue(data.TestSubset));
             using var backend = DeviceOption.Open(r.GetValue(device)!);
-            using var model = Checkpoint.Load(path, backend);
+            using var model = NonFiniteOption.Load(path, backend, r.GetValue(allowNonFinite));
             var stats = ModelStats.Compute(spec);
             var result = Evaluator.Evaluate(model, test, batchSize);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -29,26 +29,28 @@ public static class ExportCommand
         var seed = new Option<int>("--seed") { Description = "logits: seed of the --random images.", DefaultValueFactory = _ => 1 };
         var device = DeviceOption.Create("cpu");
         device.Description = "logits: where our model computes. " + device.Description;
+        var allowNonFinite = NonFiniteOption.Create();
         var data = new DataOptions();
         var cmd = new Command("export", "Export a checkpoint as an ONNX model, or our logits on a batch of images (for the PyTorch cross-check).")
         {
-            checkpoint, output, format, foldBn, opset, count, random, seed, device,
+            checkpoint, output, format, foldBn, opset, count, random, seed, device, allowNonFinite,
         };
         data.AddTo(cmd, withSubset: false);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
             string path = r.GetValue(checkpoint)!, outPath = r.GetValue(output)!;
-            if (r.GetValue(format) == "onnx") ExportOnnx(path, outPath, new OnnxExportOptions { FoldBatchNorm = r.GetValue(foldBn), Opset = r.GetValue(opset) });
-            else ExportLogits(path, outPath, r.GetValue(count), r.GetValue(random) ? r.GetValue(seed) : null, r.GetValue(data.Data), r.GetValue(device)!);
+            bool allow = r.GetValue(allowNonFinite);
+            if (r.GetValue(format) == "onnx") ExportOnnx(path, outPath, allow, new OnnxExportOptions { FoldBatchNorm = r.GetValue(foldBn), Opset = r.GetValue(opset) });
+            else ExportLogits(path, outPath, allow, r.GetValue(count), r.GetValue(random) ? r.GetValue(seed) : null, r.GetValue(data.Data), r.GetValue(device)!);
             return 0;
         }));
         return cmd;
     }
 
-    private static void ExportOnnx(string checkpoint, string outPath, OnnxExportOptions options)
+    private static void ExportOnnx(string checkpoint, string outPath, bool allowNonFinite, OnnxExportOptions options)
     {
         options.Validate();
-        var weights = ModelWeights.FromCheckpoint(checkpoint);
+        var weights = NonFiniteOption.Guard(() => ModelWeights.FromCheckpoint(checkpoint, NonFiniteOption.Acceptor(allowNonFinite)));
         var model = OnnxExporter.Export(weights, options);
         OnnxFile.Write(model, outPath);
         var stats = ModelStats.Compute(weights.Spec);
@@ -57,7 +59,7 @@ public static class ExportCommand
         Console.WriteLine($"input '{OnnxExporter.InputName}' [N,{weights.Spec.InputChannels},{weights.Spec.InputHeight},{weights.Spec.InputWidth}]: RGB in [0,1], then (x - mean) / std with mean {string.Join(",", Cifar10.Mean)}, std {string.Join(",", Cifar10.Std)}; output '{OnnxExporter.OutputName}' [N,{weights.Spec.NumClasses}]");
     }
 
-    private static void ExportLogits(string checkpoint, string outPath, int count, int? randomSeed, string? dataPath, string deviceName)
+    private static void ExportLogits(string checkpoint, string outPath, bool allowNonFinite, int count, int? randomSeed, string? dataPath, string deviceName)
     {
         if (count < 1) throw new ArgumentException($"--count must be at least 1, got {count}");
         var spec = Checkpoint.ReadSpec(checkpoint); // fails early, before the data is read, on a bad file
@@ -77,7 +79,7 @@ public static class ExportCommand
             source = $"CIFAR-10 test images 0..{count - 1}";
         }
         using var backend = DeviceOption.Open(deviceName);
-        using var model = Checkpoint.Load(checkpoint, backend);
+        using var model = NonFiniteOption.Load(checkpoint, backend, allowNonFinite);
         var logits = ReferenceLogits.Compute(model, images);
         ReferenceLogits.Save(outPath, spec, images, logits, new Dictionary<string, string>
         {

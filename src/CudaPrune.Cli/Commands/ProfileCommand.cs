@@ -23,12 +23,13 @@ public static class ProfileCommand
         var json = new Option<string?>("--json") { Description = "Write the whole profile as JSON to this file." };
         var csv = new Option<string?>("--csv") { Description = "Write one row per measurement and per (layer, kernel) as CSV to this file." };
         var device = DeviceOption.Create();
+        var allowNonFinite = NonFiniteOption.Create();
         var cmd = new Command("profile",
             "Inference latency of a checkpoint (eval mode, no grad, random images): per batch size the end-to-end median with p10/p90 and images/s, "
             + "the CUDA graph replay (--graph), and a table per (layer, kernel) timed with CUDA events (a stopwatch per op on the CPU) with GFLOP/s, GB/s and the bound. "
             + "Batch norms run as their own kernels unless --fold-bn folds them into the convolutions.")
         {
-            checkpoint, batches, graph, runs, warmup, flush, fold, json, csv, device,
+            checkpoint, batches, graph, runs, warmup, flush, fold, json, csv, device, allowNonFinite,
         };
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
@@ -40,7 +41,7 @@ public static class ProfileCommand
             Checkpoint.ReadSpec(path); // a missing or bad file fails here, before a device is opened
 
             using var backend = DeviceOption.Open(r.GetValue(device)!);
-            using var model = Checkpoint.Load(path, backend);
+            using var model = NonFiniteOption.Load(path, backend, r.GetValue(allowNonFinite));
             using var profiling = ProfilingDevice.For(backend);
             var profiler = new LatencyProfiler(profiling, options) { Cancel = CommandRunner.Cancellation };
             var batchProfiles = new List<BatchProfile>();

@@ -56,7 +56,7 @@ public static class PruneCommand
             if (s.FineTunes) test = DataOptions.Read(source, CifarSplit.Test);
         }
         using var backend = DeviceOption.Open(device);
-        var model = Checkpoint.Load(s.Checkpoint, backend);
+        var model = NonFiniteOption.Load(s.Checkpoint, backend, s.AllowNonFinite);
         try
         {
             var calibration = s.CriterionNeedsData ? CalibrationSet.From(train!, s.CalibrationBatches, s.CalibrationBatchSize, s.Seed) : null;

@@ -30,6 +30,7 @@ public sealed class PruneOptionSet
     public Option<string?> Protect { get; } = new("--protect") { Description = "Comma-separated layer names (or containers like layer1, or block parts like layer1.0.conv1) left untouched." };
     public Option<bool> Global { get; } = new("--global") { Description = "Channel pruning: rank all groups' channels together (scores divided by their group's mean) instead of the same ratio per group." };
     public Option<bool> AllowDownsample { get; } = new("--allow-downsample") { Description = "Layer pruning of a ResNet: also remove downsampling blocks, each replaced by its projection shortcut conv + BN + ReLU (keeps the stride and the widening)." };
+    public Option<bool> AllowNonFinite { get; } = NonFiniteOption.Create();
     public Option<bool> Check { get; } = new("--check") { Description = "Prove the compaction: compare the pruned model's logits with the original's with the removed channels (or residual branches) zeroed, on seeded random images, and print the max difference. A failed check writes nothing." };
     public Option<bool> ShowGroups { get; } = new("--show-groups") { Description = "Print the channel groups of the dependency graph (what must be pruned together). Alone, nothing else is done." };
     public Option<int> CalibrationBatches { get; } = new("--calibration-batches") { Description = "Training batches read by the taylor and output-change criteria.", DefaultValueFactory = _ => 4 };
@@ -43,7 +44,7 @@ public sealed class PruneOptionSet
     public void AddTo(Command cmd)
     {
         foreach (var o in new Option[] { Checkpoint, Out, Method, Criterion, Ratio, TargetFlops, TargetParams, RoundTo, ProtectFirst, Protect, Global,
-                     AllowDownsample, Check, ShowGroups, CalibrationBatches, CalibrationBatchSize, Steps, FinetuneEpochs, FinetuneLearningRate, FinetuneBatch, Seed })
+                     AllowDownsample, AllowNonFinite, Check, ShowGroups, CalibrationBatches, CalibrationBatchSize, Steps, FinetuneEpochs, FinetuneLearningRate, FinetuneBatch, Seed })
             cmd.Options.Add(o);
     }
 
@@ -63,6 +64,7 @@ public sealed class PruneOptionSet
             Protect = (r.GetValue(Protect) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Global = r.GetValue(Global),
             AllowDownsample = r.GetValue(AllowDownsample),
+            AllowNonFinite = r.GetValue(AllowNonFinite),
             Check = r.GetValue(Check),
             CalibrationBatches = r.GetValue(CalibrationBatches),
             CalibrationBatchSize = r.GetValue(CalibrationBatchSize),

@@ -19,6 +19,7 @@ public sealed record PruneSettings
     public IReadOnlyList<string> Protect { get; init; } = [];
     public bool Global { get; init; }
     public bool AllowDownsample { get; init; }
+    public bool AllowNonFinite { get; init; }
     public bool Check { get; init; }
     public bool ShowGroups { get; init; }
     public int CalibrationBatches { get; init; } = 4;

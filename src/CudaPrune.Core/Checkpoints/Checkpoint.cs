@@ -40,23 +40,28 @@ public static class Checkpoint
         SafeTensorsWriter.Write(path, entries, metadata);
     }
 
-    /// <summary>A model with the spec and the weights of a checkpoint written by <see cref="Save"/>, on <paramref name="backend"/>.</summary>
-    public static Model Load(string path, IBackend backend)
+    /// <summary>
+    /// A model with the spec and the weights of a checkpoint written by <see cref="Save"/>, on <paramref name="backend"/>.
+    /// Every tensor must be finite: the first that holds NaN or ±Inf throws a <see cref="NonFiniteTensorException"/>,
+    /// unless <paramref name="acceptNonFinite"/> is given, which is then told of each such tensor and the load goes on
+    /// (forensics on a diverged run).
+    /// </summary>
+    public static Model Load(string path, IBackend backend, Action<NonFiniteValues>? acceptNonFinite = null)
     {
         using var reader = Open(path);
-        return Build(reader, SpecOf(reader), backend);
+        return Build(reader, SpecOf(reader), backend, acceptNonFinite);
     }
 
     /// <summary>
     /// A model of <paramref name="spec"/> with the weights of a plain state-dict safetensors file (one
     /// saved by PyTorch, or by the ONNX importer); any spec in the file's metadata is ignored.
-    /// PyTorch's num_batches_tracked entries are skipped.
+    /// PyTorch's num_batches_tracked entries are skipped. Non-finite tensors as in <see cref="Load(string, IBackend, Action{NonFiniteValues}?)"/>.
     /// </summary>
-    public static Model Load(string path, IBackend backend, ModelSpec spec)
+    public static Model Load(string path, IBackend backend, ModelSpec spec, Action<NonFiniteValues>? acceptNonFinite = null)
     {
         spec.Validate();
         using var reader = Open(path);
-        return Build(reader, spec, backend);
+        return Build(reader, spec, backend, acceptNonFinite);
     }
 
     /// <summary>The metadata of a safetensors file (reads the header only).</summary>
@@ -96,7 +101,7 @@ public static class Checkpoint
         }
     }
 
-    private static Model Build(SafeTensorsReader reader, ModelSpec spec, IBackend backend)
+    private static Model Build(SafeTensorsReader reader, ModelSpec spec, IBackend backend, Action<NonFiniteValues>? acceptNonFinite)
     {
         var expected = spec.StateTensors().ToDictionary(t => t.Name, StringComparer.Ordinal);
         var kept = reader.Tensors.Where(t => !StateDictCheck.IsIgnored(t.Name, expected)).ToList();
@@ -112,7 +117,16 @@ public static class Checkpoint
         try
         {
             using (DisposeScope.Suspend())
-                foreach (var t in kept) state[t.Name] = backend.FromArray(reader.ReadFloat32(t), t.Shape);
+                foreach (var t in kept)
+                {
+                    var values = reader.ReadFloat32(t);
+                    if (NonFiniteValues.Find(t.Name, values) is { } bad)
+                    {
+                        if (acceptNonFinite is null) throw new NonFiniteTensorException(reader.Path, bad);
+                        acceptNonFinite(bad);
+                    }
+                    state[t.Name] = backend.FromArray(values, t.Shape);
+                }
             return ModelBuilder.FromState(spec, backend, state);
         }
         catch

@@ -37,9 +37,24 @@ public sealed class Trainer
     /// <summary>
     /// Steps queued between two reads of their losses (each read waits for the device). On the CPU every
     /// step is read at once; on a GPU a few steps are queued so the host keeps launching while the device
-    /// works. A NaN is still attributed to the exact step that produced it.
+    /// works. A NaN loss is still attributed to the exact step that produced it; the gradients are checked at the
+    /// same reads (<see cref="FirstNonFiniteGradient"/>).
     /// </summary>
     public int ReadEvery { get; init; }
+
+    /// <summary>
+    /// The first parameter (in <paramref name="parameters"/>' order) whose gradient holds NaN or ±Inf, or null.
+    /// The trainer calls it when it reads the losses (every <see cref="ReadEvery"/> steps), on the gradients of
+    /// the last step read, which the next step has not zeroed yet: with ReadEvery 1 (the CPU) every step's
+    /// gradients are checked; on a GPU a bad gradient of an earlier step of the window poisons its parameter
+    /// (SGD adds it in), so the next step's loss or gradients report it.
+    /// </summary>
+    public static NonFiniteValues? FirstNonFiniteGradient(IEnumerable<(string Name, Tensor Param)> parameters)
+    {
+        foreach (var (name, param) in parameters)
+            if (param.Grad is { } grad && NonFiniteValues.Find(name, grad.ToArray()) is { } bad) return bad;
+        return null;
+    }
 
     /// <summary>Runs every epoch; evaluates on <paramref name="test"/> after each one when given.</summary>
     public TrainingSummary Fit(CifarDataset train, CifarDataset? test, CancellationToken cancel = default)
@@ -68,7 +83,8 @@ public sealed class Trainer
             int step = 0;
             var pending = new List<PendingStep>();
 
-            // Reads the losses and logits of the queued steps: the only host synchronisation of training.
+            // Reads the losses and logits of the queued steps, and the gradients of the last one: the only host
+            // synchronisation of training.
             void Flush()
             {
                 foreach (var p in pending)
@@ -80,6 +96,8 @@ public sealed class Trainer
                     seen += p.Labels.Length;
                     p.Dispose();
                 }
+                if (pending.Count > 0 && FirstNonFiniteGradient(Optimizer.Parameters) is { } bad)
+                    throw new TrainingDivergedException(epoch, pending[^1].Step, bad);
                 if (pending.Count > 0)
                     _reporter.OnStep(new StepProgress(epoch, pending[^1].Step, steps, lossSum / seen, (double)correct / seen,
                         seen / clock.Elapsed.TotalSeconds, lr));

@@ -38,7 +38,7 @@ public class CpuElementwiseTests
         {
             var x = be.FromArray([-2f, -0f, 0f, 0.5f, float.NaN, 3f, -1f, 7f, 1e-30f], [9]);
             var y = be.ReluForward(x);
-            Assert.That(y.ToArray(), Is.EqualTo(new[] { 0f, 0f, 0f, 0.5f, 0f, 3f, 0f, 7f, 1e-30f }), be.ToString());
+            Assert.That(y.ToArray(), Is.EqualTo(new[] { 0f, 0f, 0f, 0.5f, float.NaN, 3f, 0f, 7f, 1e-30f }), be.ToString());
             var dx = be.FromArray([1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f], [9]);
             be.ReluBackward(be.FromArray([10f, 10f, 10f, 10f, 10f, 10f, 10f, 10f, 10f], [9]), y, dx);
             Assert.That(dx.ToArray(), Is.EqualTo(new[] { 1f, 1f, 1f, 11f, 1f, 11f, 1f, 11f, 11f }), be.ToString());

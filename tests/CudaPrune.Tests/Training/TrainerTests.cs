@@ -62,6 +62,27 @@ public class TrainerTests
     }
 
     [Test]
+    public void ANonFiniteGradientIsFoundNamingTheParameter()
+    {
+        using var backend = new CpuBackend();
+        using var model = ModelBuilder.Build(TinyTask.Spec(), backend, seed: 1);
+        var parameters = model.NamedParameters().Select(kv => (kv.Key, kv.Value)).ToList();
+        foreach (var (_, p) in parameters) p.Grad = backend.Zeros(p.Shape);
+        Assert.That(Trainer.FirstNonFiniteGradient(parameters), Is.Null);
+
+        var (name, param) = parameters[2];
+        var g = param.Grad!.Span<float>();
+        g[1] = float.PositiveInfinity;
+        g[3] = float.NaN;
+        parameters[3].Value.Grad!.Span<float>()[0] = float.NaN; // a later one: the first bad parameter is named
+        var bad = Trainer.FirstNonFiniteGradient(parameters)!;
+        Assert.That((bad.TensorName, bad.Count, bad.FirstIndex), Is.EqualTo((name, 2L, 1L)));
+        var e = new TrainingDivergedException(2, 7, bad);
+        Assert.That((e.Epoch, e.Step, e.Parameter), Is.EqualTo((2, 7, name)));
+        Assert.That(e.Message, Does.Contain($"gradient of '{name}'").And.Contain("epoch 2, step 7").And.Contain("2 non-finite"));
+    }
+
+    [Test]
     public void SlimmingShrinksBatchNormScales()
     {
         double MeanAbsGamma(float slimming)

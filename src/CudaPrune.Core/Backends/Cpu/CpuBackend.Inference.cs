@@ -13,7 +13,7 @@ public sealed partial class CpuBackend
         var y = Conv2dForward(x, w, b, g);
         if (!relu) return y;
         var ys = y.Span<float>();
-        for (int i = 0; i < ys.Length; i++) ys[i] = Math.Max(ys[i], 0f);
+        for (int i = 0; i < ys.Length; i++) ys[i] = NanMath.Relu(ys[i]);
         return y;
     }
 

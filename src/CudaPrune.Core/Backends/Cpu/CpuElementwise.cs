@@ -44,11 +44,8 @@ internal static class CpuElementwise
     {
         int i = 0;
         for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-        {
-            var v = Vector256.Create(x[i..]);
-            (v & Vector256.GreaterThan(v, Vector256<float>.Zero)).CopyTo(y[i..]);
-        }
-        for (; i < x.Length; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+            NanMath.Relu(Vector256.Create(x[i..])).CopyTo(y[i..]);
+        for (; i < x.Length; i++) y[i] = NanMath.Relu(x[i]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

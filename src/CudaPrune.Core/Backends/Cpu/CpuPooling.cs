@@ -54,8 +54,8 @@ internal static class CpuPooling
                     for (int iw = wBegin; iw < wEnd; iw++)
                     {
                         float v = xp[ih * W + iw];
-                        // Same rule as the reference: the first maximum wins, a NaN beats any number.
-                        if (v > best || float.IsNaN(v) && !float.IsNaN(best))
+                        // Same rule as the reference: the first maximum wins, the last NaN beats everything.
+                        if (v > best || float.IsNaN(v))
                         {
                             best = v;
                             bestIndex = ih * W + iw;

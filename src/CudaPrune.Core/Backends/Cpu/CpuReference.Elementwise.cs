@@ -2,13 +2,13 @@ namespace CudaPrune.Core.Backends.Cpu;
 
 public static partial class CpuReference
 {
-    /// <summary>y = max(x, 0) (NaN becomes 0).</summary>
+    /// <summary>y = max(x, 0), NaN kept (PyTorch's relu).</summary>
     public static void ReluForward(ReadOnlySpan<float> x, Span<float> y)
     {
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+        for (int i = 0; i < x.Length; i++) y[i] = NanMath.Relu(x[i]);
     }
 
-    /// <summary>dx += dy where y &gt; 0.</summary>
+    /// <summary>dx += dy where y &gt; 0: no gradient through a NaN output (PyTorch's threshold_backward).</summary>
     public static void ReluBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx)
     {
         for (int i = 0; i < dy.Length; i++) if (y[i] > 0f) dx[i] += dy[i];

@@ -7,7 +7,7 @@ public static partial class CpuReference
     {
         Conv2dForward(x, w, b, y, g);
         if (!relu) return;
-        for (int i = 0; i < y.Length; i++) y[i] = Math.Max(y[i], 0f);
+        for (int i = 0; i < y.Length; i++) y[i] = NanMath.Relu(y[i]);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public static partial class CpuReference
         {
             var z = logits.Slice(n * K, K);
             float max = float.NegativeInfinity;
-            for (int k = 0; k < K; k++) max = MathF.Max(max, z[k]);
+            for (int k = 0; k < K; k++) max = NanMath.Max(max, z[k]);
             double sumExp = 0;
             for (int k = 0; k < K; k++) sumExp += Math.Exp(z[k] - max);
             double logSumExp = max + Math.Log(sumExp);

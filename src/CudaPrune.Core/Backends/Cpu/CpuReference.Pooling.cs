@@ -4,7 +4,11 @@ public static partial class CpuReference
 {
     // x[N,C,H,W], y[N,C,OH,OW]; window K×K, stride S, padding P
 
-    /// <summary>y[n,c,oh,ow] = max over the window; argmax = ih·W + iw of the first maximum (NaN wins, as in PyTorch); padding never wins.</summary>
+    /// <summary>
+    /// y[n,c,oh,ow] = max over the window; argmax = ih·W + iw of the first maximum, or of the last NaN (PyTorch's
+    /// rule <c>val &gt; maxval || isnan(val)</c>: a NaN in the window makes y NaN, and the backward pass routes dy
+    /// to that NaN's cell); padding never wins.
+    /// </summary>
     public static void MaxPool2dForward(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, Pool2dGeometry g)
     {
         var (N, C, H, W, K, S, P) = g;
@@ -22,7 +26,7 @@ public static partial class CpuReference
                 int ih = oh * S - P + kh, iw = ow * S - P + kw;
                 if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
                 float v = x[((n * C + c) * H + ih) * W + iw];
-                if (bestIndex < 0 || v > best || float.IsNaN(v) && !float.IsNaN(best))
+                if (bestIndex < 0 || v > best || float.IsNaN(v))
                 {
                     best = v;
                     bestIndex = ih * W + iw;
