@@ -1,3 +1,4 @@
+using CudaPrune.Cuda.Native;
 using CudaPrune.Cuda.Runtime;
 using static CudaPrune.Cuda.Native.CuDriver;
 
@@ -24,6 +25,19 @@ public sealed class CudaEvent : GpuEvent
     {
         _device.MakeCurrent();
         Check(cuEventRecord(Handle, stream.Handle));
+    }
+
+    /// <summary>Whether the work before the event's last record is done (true for an event never recorded); never waits.</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            _device.MakeCurrent();
+            var r = cuEventQuery(Handle);
+            if (r == CuResult.ErrorNotReady) return false;
+            Check(r, "cuEventQuery");
+            return true;
+        }
     }
 
     /// <summary>Milliseconds from <paramref name="start"/> to <paramref name="end"/>; waits for <paramref name="end"/>.</summary>

@@ -14,10 +14,13 @@ namespace CudaPrune.Cuda.Driver;
 /// kept loaded; graphs are captured from the stream.
 /// </summary>
 /// <remarks>
-/// Host copies are queued on the stream and then waited for, so they are ordered with the kernels
-/// and the host buffer is free again on return. Capture uses relaxed mode: memory may be allocated
-/// while capturing (it is allocated at once, not recorded), and the caller keeps it alive as long as
-/// the graph. Copies to or from the host cannot be captured.
+/// Uploads are copied into pinned staging buffers (<see cref="StagingPool"/>) and queued on the stream:
+/// they return without waiting for it, the host buffer free again, and run in order with the kernels. A
+/// read back is queued and then waited for. <see cref="HostWaits"/> counts every wait. Capture uses
+/// relaxed mode: memory may be allocated while capturing (it is allocated at once, not recorded), and the
+/// caller keeps it alive as long as the graph. Copies to or from the host are refused while capturing: a
+/// captured upload would become a graph node reading the staging buffer at every replay, long after the
+/// pool reused it (and an upload from pageable memory cannot be captured at all).
 /// </remarks>
 public sealed unsafe class CudaGpu : IGpu
 {
@@ -27,7 +30,9 @@ public sealed unsafe class CudaGpu : IGpu
     private readonly Dictionary<(string Module, string Defines, string Kernel), GpuKernel> _byName = [];
     // Looked up on every launch: a lock-free read that allocates nothing.
     private readonly ConcurrentDictionary<nint, CudaKernel> _byHandle = new();
+    private readonly StagingPool _staging;
     private string? _arch;
+    private long _hostWaits; // Synchronize, CopyToHost, ElapsedMilliseconds; the pool counts its own
     private bool _capturing;
     private bool _disposed;
 
@@ -38,6 +43,7 @@ public sealed unsafe class CudaGpu : IGpu
         try
         {
             Stream = new CudaStream(Device);
+            _staging = new StagingPool(new CudaStagingDriver(Device, Stream)); // pins nothing until the first upload
         }
         catch
         {
@@ -75,6 +81,12 @@ public sealed unsafe class CudaGpu : IGpu
     public bool IsEmulated => false;
     public GpuProperties Properties => Device.Properties;
 
+    /// <summary>Host waits: every Synchronize, CopyToHost and ElapsedMilliseconds, and every upload that found the staging pool exhausted.</summary>
+    public long HostWaits => Interlocked.Read(ref _hostWaits) + _staging.HostWaits;
+
+    /// <summary>The pinned buffers uploads go through.</summary>
+    internal StagingPool Staging => _staging;
+
     public DevicePtr Allocate(long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
@@ -103,12 +115,9 @@ public sealed unsafe class CudaGpu : IGpu
         RefuseWhileCapturing("a copy from the host");
         if (src.IsEmpty) return;
         Device.MakeCurrent();
-        fixed (byte* p = src)
-        {
-            Check(cuMemcpyHtoDAsync_v2(dst.Value, p, (nuint)src.Length, Stream.Handle));
-            // Wait so the host buffer (pageable, maybe on the stack) may be reused on return.
-            WaitForStream($"copying {src.Length} B to {dst} on the device");
-        }
+        // Into pinned memory, then queued: the host buffer (pageable, maybe on the stack) may be reused on
+        // return, and the stream is not drained.
+        _staging.Upload(dst, src);
     }
 
     public void CopyToHost(Span<byte> dst, DevicePtr src)
@@ -116,6 +125,7 @@ public sealed unsafe class CudaGpu : IGpu
         RefuseWhileCapturing("a copy to the host");
         if (dst.IsEmpty) return;
         Device.MakeCurrent();
+        Interlocked.Increment(ref _hostWaits);
         fixed (byte* p = dst)
         {
             Check(cuMemcpyDtoHAsync_v2(p, src.Value, (nuint)dst.Length, Stream.Handle));
@@ -179,6 +189,7 @@ public sealed unsafe class CudaGpu : IGpu
     public float ElapsedMilliseconds(GpuEvent start, GpuEvent end)
     {
         RefuseWhileCapturing("waiting for an event");
+        Interlocked.Increment(ref _hostWaits);
         return CudaEvent.ElapsedMilliseconds(AsCuda(start), AsCuda(end));
     }
 
@@ -211,6 +222,7 @@ public sealed unsafe class CudaGpu : IGpu
     {
         RefuseWhileCapturing("Synchronize");
         Device.MakeCurrent();
+        Interlocked.Increment(ref _hostWaits);
         WaitForStream("waiting for the stream");
     }
 
@@ -227,8 +239,9 @@ public sealed unsafe class CudaGpu : IGpu
             try { step(); }
             catch (CudaException e) { errors.Add(e); }
         }
-        if (_capturing) Run(() => { Check(cuStreamEndCapture(Stream.Handle, out nint g)); Check(cuGraphDestroy(g)); });
-        else Run(Synchronize);
+        if (_capturing) Run(() => { _capturing = false; Check(cuStreamEndCapture(Stream.Handle, out nint g)); Check(cuGraphDestroy(g)); });
+        Run(Synchronize);
+        Run(_staging.Dispose); // after the stream is drained: no copy still reads a staging buffer
         foreach (var module in _modules.Values) Run(module.Dispose);
         Run(Stream.Dispose);
         Run(Device.Dispose);

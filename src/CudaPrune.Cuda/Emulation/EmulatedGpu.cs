@@ -28,6 +28,7 @@ public sealed unsafe class EmulatedGpu : IGpu
     private readonly EmulatorLibrarySet _libraries;
     private List<GraphNode>? _capture;
     private ulong _launches; // seeds each launch's thread orders and poison patterns: reproducible per device
+    private long _hostWaits;
     private bool _disposed;
 
     /// <param name="sources">The kernels; default: the project's (<see cref="EmulatorSources.ForProject"/>).</param>
@@ -52,6 +53,13 @@ public sealed unsafe class EmulatedGpu : IGpu
 
     private EmulatorLibrary Library => _libraries.Main;
 
+    /// <summary>
+    /// The waits a GPU would make: Synchronize, CopyToHost, ElapsedMilliseconds. Uploads are not counted,
+    /// as on <c>CudaGpu</c>, whose uploads are staged and queued (here they are simply done at once; the
+    /// staging memory of a GPU is never exhausted in this account).
+    /// </summary>
+    public long HostWaits => Interlocked.Read(ref _hostWaits);
+
     public DevicePtr Allocate(long bytes)
     {
         ThrowIfDisposed();
@@ -66,13 +74,17 @@ public sealed unsafe class EmulatedGpu : IGpu
 
     public void CopyToDevice(DevicePtr dst, ReadOnlySpan<byte> src)
     {
-        ThrowIfCapturing(nameof(CopyToDevice));
+        ThrowIfDisposed();
+        // Refused as CudaGpu refuses it: a captured upload would replay from staging memory reused since.
+        if (_capture is not null)
+            throw new InvalidOperationException($"{nameof(CopyToDevice)} cannot be part of a captured graph: its staging buffer would be reused before a replay reads it; upload before the capture");
         src.CopyTo(new Span<byte>(_memory.Check(dst, src.Length, nameof(CopyToDevice)), src.Length));
     }
 
     public void CopyToHost(Span<byte> dst, DevicePtr src)
     {
         ThrowIfCapturing(nameof(CopyToHost));
+        Interlocked.Increment(ref _hostWaits);
         new ReadOnlySpan<byte>(_memory.Check(src, dst.Length, nameof(CopyToHost)), dst.Length).CopyTo(dst);
     }
 
@@ -157,6 +169,7 @@ public sealed unsafe class EmulatedGpu : IGpu
     public float ElapsedMilliseconds(GpuEvent start, GpuEvent end)
     {
         ThrowIfCapturing(nameof(ElapsedMilliseconds));
+        Interlocked.Increment(ref _hostWaits);
         long Ticks(GpuEvent ev, string name) =>
             (ev as EmulatedEvent ?? throw new ArgumentException("not an event of the emulated device", name)).Timestamp
             ?? throw new InvalidOperationException($"event '{name}' was never recorded");
@@ -192,7 +205,11 @@ public sealed unsafe class EmulatedGpu : IGpu
         foreach (var node in g.Nodes) Replay(node);
     }
 
-    public void Synchronize() => ThrowIfCapturing(nameof(Synchronize));
+    public void Synchronize()
+    {
+        ThrowIfCapturing(nameof(Synchronize));
+        Interlocked.Increment(ref _hostWaits);
+    }
 
     public (long Free, long Total) MemoryInfo() => (Properties.TotalMemoryBytes - _memory.AllocatedBytes, Properties.TotalMemoryBytes);
 

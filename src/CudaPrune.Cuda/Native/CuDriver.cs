@@ -38,6 +38,8 @@ internal static unsafe partial class CuDriver
     [LibraryImport(Lib)] internal static partial CuResult cuEventCreate(out nint ev, uint flags);
     [LibraryImport(Lib)] internal static partial CuResult cuEventRecord(nint ev, nint stream);
     [LibraryImport(Lib)] internal static partial CuResult cuEventSynchronize(nint ev);
+    // CUDA_SUCCESS once the work before the record is done, CUDA_ERROR_NOT_READY before: never waits.
+    [LibraryImport(Lib)] internal static partial CuResult cuEventQuery(nint ev);
     // The plain symbol (not the _v2 of CUDA 12.8+): every driver from 11.x to 13.x exports it.
     [LibraryImport(Lib)] internal static partial CuResult cuEventElapsedTime(out float milliseconds, nint start, nint end);
     [LibraryImport(Lib)] internal static partial CuResult cuEventDestroy_v2(nint ev);
@@ -45,6 +47,9 @@ internal static unsafe partial class CuDriver
     [LibraryImport(Lib)] internal static partial CuResult cuMemAlloc_v2(out ulong ptr, nuint bytes);
     [LibraryImport(Lib)] internal static partial CuResult cuMemFree_v2(ulong ptr);
     [LibraryImport(Lib)] internal static partial CuResult cuMemGetInfo_v2(out nuint free, out nuint total);
+    // Page-locked host memory, the staging buffers of uploads (no _v2: cuda.h maps neither name).
+    [LibraryImport(Lib)] internal static partial CuResult cuMemHostAlloc(out void* host, nuint bytes, uint flags);
+    [LibraryImport(Lib)] internal static partial CuResult cuMemFreeHost(void* host);
     [LibraryImport(Lib)] internal static partial CuResult cuMemcpyHtoDAsync_v2(ulong dst, void* src, nuint bytes, nint stream);
     [LibraryImport(Lib)] internal static partial CuResult cuMemcpyDtoHAsync_v2(void* dst, ulong src, nuint bytes, nint stream);
     [LibraryImport(Lib)] internal static partial CuResult cuMemcpyDtoDAsync_v2(ulong dst, ulong src, nuint bytes, nint stream);

@@ -8,6 +8,7 @@ internal enum CuResult
     ErrorOutOfMemory = 2,
     ErrorNoDevice = 100,
     ErrorInvalidDevice = 101,
+    ErrorNotReady = 600,
 }
 
 /// <summary>CUdevice_attribute: the device facts we read.</summary>
@@ -43,4 +44,11 @@ internal enum CuStreamCaptureMode
     Global = 0,
     ThreadLocal = 1,
     Relaxed = 2,
+}
+
+/// <summary>CUevent_flags: the flag we create staging events with.</summary>
+internal enum CuEventFlags : uint
+{
+    Default = 0,
+    DisableTiming = 2,
 }

@@ -7,7 +7,10 @@ namespace CudaPrune.Cuda.Runtime;
 /// </summary>
 /// <remarks>
 /// Every call is ordered on the device's single stream. Nothing here synchronizes with the host
-/// except <see cref="Synchronize"/>, <see cref="CopyToHost"/> and <see cref="ElapsedMilliseconds"/>.
+/// except <see cref="Synchronize"/>, <see cref="CopyToHost"/> and <see cref="ElapsedMilliseconds"/>:
+/// an upload (<see cref="CopyToDevice"/>) goes through pinned staging memory and is queued, not waited
+/// for — unless so many are in flight that the staging memory is exhausted. <see cref="HostWaits"/>
+/// counts every wait, so a test can show a piece of code never waits.
 /// </remarks>
 public interface IGpu : IDisposable
 {
@@ -26,7 +29,10 @@ public interface IGpu : IDisposable
     /// <summary>Frees memory returned by <see cref="Allocate"/>.</summary>
     void Free(DevicePtr ptr);
 
-    /// <summary>Copies host bytes to the device; returns when the host buffer may be reused.</summary>
+    /// <summary>
+    /// Copies host bytes to the device, ordered on the stream; returns when the host buffer may be reused,
+    /// without waiting for the stream (the bytes are staged in pinned memory first).
+    /// </summary>
     void CopyToDevice(DevicePtr dst, ReadOnlySpan<byte> src);
 
     /// <summary>Copies device bytes to the host; waits for all earlier work on the stream.</summary>
@@ -85,6 +91,14 @@ public interface IGpu : IDisposable
 
     /// <summary>Blocks the host until all work on the stream is done; rethrows asynchronous errors.</summary>
     void Synchronize();
+
+    /// <summary>
+    /// How many times the host has blocked on the stream so far: every <see cref="Synchronize"/>,
+    /// <see cref="CopyToHost"/> and <see cref="ElapsedMilliseconds"/>, and every upload that found the
+    /// staging memory exhausted and waited for an earlier upload. An emulated device keeps the same
+    /// account, though it runs everything at once: an upload is never a wait there.
+    /// </summary>
+    long HostWaits { get; }
 
     /// <summary>Free and total device memory in bytes.</summary>
     (long Free, long Total) MemoryInfo();

@@ -32,7 +32,11 @@ internal sealed unsafe class HostMemoryGpu : IGpu
     }
 
     public void CopyToDevice(DevicePtr dst, ReadOnlySpan<byte> src) => src.CopyTo(new Span<byte>((void*)dst.Value, src.Length));
-    public void CopyToHost(Span<byte> dst, DevicePtr src) => new ReadOnlySpan<byte>((void*)src.Value, dst.Length).CopyTo(dst);
+    public void CopyToHost(Span<byte> dst, DevicePtr src)
+    {
+        HostWaits++;
+        new ReadOnlySpan<byte>((void*)src.Value, dst.Length).CopyTo(dst);
+    }
     public void CopyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes) => Buffer.MemoryCopy((void*)src.Value, (void*)dst.Value, bytes, bytes);
     public void Memset32(DevicePtr dst, uint value, long count32) => new Span<uint>((void*)dst.Value, checked((int)count32)).Fill(value);
 
@@ -45,7 +49,8 @@ internal sealed unsafe class HostMemoryGpu : IGpu
     public void BeginCapture() => throw new NotSupportedException();
     public GpuGraph EndCapture() => throw new NotSupportedException();
     public void LaunchGraph(GpuGraph graph) => throw new NotSupportedException();
-    public void Synchronize() { }
+    public void Synchronize() => HostWaits++;
+    public long HostWaits { get; private set; }
     public (long Free, long Total) MemoryInfo() => (Properties.TotalMemoryBytes, Properties.TotalMemoryBytes);
 
     public void Dispose()

@@ -13,10 +13,12 @@ public class CudaBackendSynchronizationTests
         using var backend = EmulatedDevice.OpenBackend(g => gpu = new CountingGpu(g));
         using var net = new TrainingStepFixture(backend);
 
+        int uploadsBefore = gpu!.Uploads;
         net.Step();
 
-        Assert.That(gpu!.Launches, Is.GreaterThan(10));
-        Assert.That(gpu.HostWaits, Is.Zero, "Synchronize, CopyToHost or event waits inside the ops");
+        Assert.That(gpu.Launches, Is.GreaterThan(10));
+        Assert.That(gpu.Uploads - uploadsBefore, Is.Positive, "IndexSelect uploads its indices");
+        Assert.That(gpu.HostWaits, Is.Zero, "Synchronize, CopyToHost, event waits or waiting uploads inside the ops (the fixture's uploads included)");
         net.Parameters();
         Assert.That(gpu.CopiesToHost, Is.EqualTo(4), "reading the four parameter tensors back is what waits");
     }

@@ -13,6 +13,7 @@ internal sealed unsafe class FakeEventGpu(bool emulated = true) : IGpu
     public const int ClockKHz = 1_000_000;
 
     private double _clockMs;
+    private int _elapsedQueries;
 
     /// <summary>The kernels launched, in order.</summary>
     public List<string> Launched { get; } = [];
@@ -40,9 +41,14 @@ internal sealed unsafe class FakeEventGpu(bool emulated = true) : IGpu
         ((FakeEvent)ev).Ms = _clockMs;
     }
 
-    public float ElapsedMilliseconds(GpuEvent start, GpuEvent end) => (float)(((FakeEvent)end).Ms - ((FakeEvent)start).Ms);
+    public float ElapsedMilliseconds(GpuEvent start, GpuEvent end)
+    {
+        _elapsedQueries++;
+        return (float)(((FakeEvent)end).Ms - ((FakeEvent)start).Ms);
+    }
 
     public void Synchronize() => Synchronizations++;
+    public long HostWaits => Synchronizations + _elapsedQueries;
 
     public DevicePtr Allocate(long bytes) => throw new NotSupportedException();
     public void Free(DevicePtr ptr) => throw new NotSupportedException();

@@ -4,8 +4,8 @@ using CudaPrune.Cuda.Runtime;
 namespace CudaPrune.Core.Backends.Cuda;
 
 // kernels/gather.cu: the tensor viewed as [OUTER, D, INNER] around the indexed dimension.
-// The indices come from the host and are uploaded for each call; on a real GPU that copy waits for the
-// stream (its host buffer is pageable), which is fine for pruning's one-off compaction.
+// The indices come from the host and are uploaded for each call, through the device's pinned staging
+// buffers: queued on the stream like the launch, with no wait for the work before it.
 public sealed partial class CudaBackend
 {
     private const string GatherModule = "gather";
