@@ -38,7 +38,7 @@ public static class CommandRunner
         {
             var inner = Unwrap(e);
             Console.Error.WriteLine($"error: {inner.Message}");
-            if (Environment.GetEnvironmentVariable(DebugLevel.Variable) is { Length: > 0 }) Console.Error.WriteLine(inner);
+            if (DebugLevel.FromEnvironment() >= 1) Console.Error.WriteLine(inner);
             return inner is UsageException ? ExitCodes.Usage : ExitCodes.Failure;
         }
         finally
