@@ -18,11 +18,11 @@ public static class CommandRunner
     public static int Run(Func<int> body)
     {
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; Interrupt(cancel); };
         Console.CancelKeyPress += onCancel;
         // SIGTERM (a job scheduler, `timeout`, `kill`): the same orderly stop as Ctrl+C.
         using var onTerm = OperatingSystem.IsWindows() ? null
-            : PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+            : PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Interrupt(cancel); });
         s_cancel = cancel;
         Cancellation = cancel.Token;
         try
@@ -48,6 +48,17 @@ public static class CommandRunner
         }
     }
 
+    /// <summary>
+    /// The first signal cancels <see cref="Cancellation"/>, which long steps (training, profiling, downloads) check;
+    /// a second one ends the process at once, for a step that does not check it.
+    /// </summary>
+    private static void Interrupt(CancellationTokenSource cancel)
+    {
+        if (cancel.IsCancellationRequested) Environment.Exit(ExitCodes.Cancelled);
+        Console.Error.WriteLine("interrupted: stopping at the next safe point (interrupt again to stop at once)");
+        cancel.Cancel();
+    }
+
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : e;
 
     /// <summary>
@@ -66,7 +77,7 @@ public static class CommandRunner
         }
     }
 
-    /// <summary>What Ctrl+C and SIGTERM do: cancels the running command's <see cref="Cancellation"/>.</summary>
+    /// <summary>What a first Ctrl+C or SIGTERM does: cancels the running command's <see cref="Cancellation"/>.</summary>
     public static void RequestCancellation() => s_cancel?.Cancel();
 
     /// <summary>Cancelled by Ctrl+C or SIGTERM while a command runs.</summary>
