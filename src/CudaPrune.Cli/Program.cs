@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using CudaPrune.Cli.Commands;
 
 namespace CudaPrune.Cli;
@@ -6,7 +7,19 @@ namespace CudaPrune.Cli;
 /// <summary>Entry point of the <c>cudaprune</c> console driver.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Main(string[] args) => Run(args);
+
+    /// <summary>
+    /// Parses and runs one command line; what System.CommandLine rejects (an unknown option or command, a
+    /// missing required option, a value of the wrong type or not among the allowed ones) exits with
+    /// <see cref="ExitCodes.Usage"/>. Tests run the CLI in process through this.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        int code = parse.Invoke();
+        return parse.Action is ParseErrorAction ? ExitCodes.Usage : code;
+    }
 
     /// <summary>The command tree; tests parse against it too.</summary>
     public static RootCommand BuildRoot()

@@ -21,24 +21,32 @@ public static class CompareCommand
         var quick = CompareSettings.Quick;
         var model = new Option<string?>("--model") { Description = $"The model to train as the baseline: {string.Join(", ", Core.Models.ModelZoo.Names)}. Default {full.Model} (not needed with --baseline)." };
         var baseline = new Option<string?>("--baseline") { Description = "Start from this trained checkpoint instead of training a baseline." };
-        var budgets = new Option<string?>("--budgets") { Description = $"Comma-separated FLOPs budgets: fractions of the baseline's FLOPs to keep, each in (0,1). Default {Join(full.Budgets)}; --quick {Join(quick.Budgets)}." };
+        var budgets = new Option<string?>("--budgets") { Description = $"Comma-separated FLOPs budgets: fractions of the baseline's FLOPs to keep, each in (0,1). Full preset {Join(full.Budgets)}; quick preset {Join(quick.Budgets)}." };
         var criterion = new Option<string>("--criterion") { Description = $"Channel-pruning criterion: {string.Join(", ", CriterionNames.Channel)}.", DefaultValueFactory = _ => "l1" };
         var layerCriterion = new Option<string>("--layer-criterion") { Description = $"Layer-pruning criterion: {string.Join(", ", CriterionNames.Layer)}.", DefaultValueFactory = _ => "output-change" };
-        var epochs = new Option<int?>("--epochs") { Description = $"Epochs of baseline training. Default {full.Epochs}; --quick {quick.Epochs}." };
-        var finetune = new Option<int?>("--finetune-epochs") { Description = $"Epochs of fine-tuning of every pruned model (0: none). Default {full.FinetuneEpochs}; --quick {quick.FinetuneEpochs}." };
-        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate of baseline training (cosine schedule). Default {full.LearningRate.ToString(CultureInfo.InvariantCulture)}, half that for a model without batch norm (simplecnn)." };
-        var finetuneLr = new Option<float?>("--finetune-lr") { Description = $"Peak learning rate of fine-tuning. Default {full.FinetuneLearningRate.ToString(CultureInfo.InvariantCulture)}." };
-        var trainBatch = new Option<int?>("--train-batch") { Description = $"Batch size of training and fine-tuning. Default {full.TrainBatch}." };
-        var trainSubset = new Option<int?>("--train-subset") { Description = $"Train on a class-balanced subset of N training images. Default all; --quick {quick.TrainSubset}." };
-        var testSubset = new Option<int?>("--test-subset") { Description = $"Evaluate on a class-balanced subset of N test images. Default all; --quick {quick.TestSubset}." };
-        var batchSizes = new Option<string?>("--batch-sizes") { Description = $"Comma-separated batch sizes every model is profiled at. Default {string.Join(",", full.BatchSizes)}; --quick {string.Join(",", quick.BatchSizes)}." };
-        var runs = new Option<int?>("--runs") { Description = $"At least this many measured runs per latency. Default {full.Profile.Runs}; --quick {quick.Profile.Runs}." };
-        var warmup = new Option<int?>("--warmup") { Description = $"Warm-up runs before each latency measurement. Default {full.Profile.Warmup}; --quick {quick.Profile.Warmup}." };
-        var flush = new Option<bool?>("--flush-l2") { Description = $"Also time every model with the cache flushed before each run. Default {(full.Profile.FlushL2 ? "on" : "off")}; --quick off." };
+        var epochs = new Option<int?>("--epochs") { Description = $"Epochs of baseline training. Full preset {full.Epochs}; quick preset {quick.Epochs}." };
+        var finetune = new Option<int?>("--finetune-epochs") { Description = $"Epochs of fine-tuning of every pruned model (0: none). Full preset {full.FinetuneEpochs}; quick preset {quick.FinetuneEpochs}." };
+        var lr = new Option<float?>("--lr") { Description = $"Peak learning rate of baseline training (cosine schedule). Full preset {full.LearningRate.ToString(CultureInfo.InvariantCulture)}, half that for a model without batch norm (simplecnn)." };
+        var finetuneLr = new Option<float?>("--finetune-lr") { Description = $"Peak learning rate of fine-tuning. Full preset {full.FinetuneLearningRate.ToString(CultureInfo.InvariantCulture)}." };
+        var trainBatch = new Option<int?>("--train-batch") { Description = $"Batch size of training and fine-tuning. Full preset {full.TrainBatch}." };
+        var trainSubset = new Option<int?>("--train-subset") { Description = $"Train on a class-balanced subset of N training images. Full preset all; quick preset {quick.TrainSubset}." };
+        var testSubset = new Option<int?>("--test-subset") { Description = $"Evaluate on a class-balanced subset of N test images. Full preset all; quick preset {quick.TestSubset}." };
+        var batchSizes = new Option<string?>("--batch-sizes") { Description = $"Comma-separated batch sizes every model is profiled at. Full preset {string.Join(",", full.BatchSizes)}; quick preset {string.Join(",", quick.BatchSizes)}." };
+        var runs = new Option<int?>("--runs") { Description = $"At least this many measured runs per latency. Full preset {full.Profile.Runs}; quick preset {quick.Profile.Runs}." };
+        var warmup = new Option<int?>("--warmup") { Description = $"Warm-up runs before each latency measurement. Full preset {full.Profile.Warmup}; quick preset {quick.Profile.Warmup}." };
+        var flush = new Option<bool?>("--flush-l2") { Description = $"Also time every model with the cache flushed before each run. Full preset {(full.Profile.FlushL2 ? "on" : "off")}; quick preset off." };
         var noGraph = new Option<bool>("--no-graph") { Description = "Do not time CUDA graph replays (they are timed by default where the device has graphs)." };
         var seed = new Option<int>("--seed") { Description = "Seed for weights, data order, subsets, calibration and profiling input.", DefaultValueFactory = _ => 1 };
-        var isQuick = new Option<bool>("--quick") { Description = "The CPU preset: resnet20 on 5,000/2,000 images, 3 epochs, 2 epochs of fine-tuning, budgets 0.75,0.5, batch 1 and 64 (minutes on two cores; proves the pipeline, not the claim). Options given explicitly override it." };
-        var output = new Option<string>("--out") { Description = "Run folder: report.md, results.json, results.csv, PNG plots, and models/ with every evaluated model.", Required = true };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = "full: the GPU machine's preset (resnet20 on all of CIFAR-10, 30 epochs, budgets 0.75,0.5,0.3, batch 1 and 256; hours). "
+                + "quick: the CPU preset (resnet20 on 5,000/2,000 images, 3 epochs, 2 epochs of fine-tuning, budgets 0.75,0.5, batch 1 and 64; minutes on two cores; proves the pipeline, not the claim). "
+                + "Default: full when the run computes on a CUDA GPU, else quick (and it says so). Options given explicitly override the preset.",
+            HelpName = "quick|full",
+        };
+        preset.AcceptOnlyFromAmong(CompareDefaults.PresetNames);
+        var isQuick = new Option<bool>("--quick") { Description = "Same as --preset quick." };
+        var output = new Option<string?>("--out") { Description = "Run folder: report.md, results.json, results.csv, PNG plots, and models/ with every evaluated model. Default: runs/compare-<UTC time>, e.g. runs/compare-20261204-163500." };
         var device = DeviceOption.Create();
         var data = new DataOptions();
         var cmd = new Command("compare",
@@ -47,39 +55,42 @@ public static class CompareCommand
             + "channel pruning keeps more accuracy' hold, per batch size, with the noise stated), results.json, results.csv and plots.")
         {
             model, baseline, budgets, criterion, layerCriterion, epochs, finetune, lr, finetuneLr, trainBatch, trainSubset, testSubset, batchSizes,
-            runs, warmup, flush, noGraph, seed, isQuick, output, device,
+            runs, warmup, flush, noGraph, seed, preset, isQuick, output, device,
         };
         data.AddTo(cmd, withSubset: false);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
-            var preset = r.GetValue(isQuick) ? quick : full;
+            var choice = CommandRunner.Usage(() => CompareDefaults.Preset(r.GetValue(preset), r.GetValue(isQuick), CompareDefaults.ComputesOnGpu(r.GetValue(device)!)));
+            if (choice.Note is not null) Console.Error.WriteLine(choice.Note);
+            var settings = choice.Settings;
             var baselinePath = r.GetValue(baseline);
-            var profile = preset.Profile with
+            var profile = settings.Profile with
             {
-                Runs = r.GetValue(runs) ?? preset.Profile.Runs,
-                Warmup = r.GetValue(warmup) ?? preset.Profile.Warmup,
-                FlushL2 = r.GetValue(flush) ?? preset.Profile.FlushL2,
+                Runs = r.GetValue(runs) ?? settings.Profile.Runs,
+                Warmup = r.GetValue(warmup) ?? settings.Profile.Warmup,
+                FlushL2 = r.GetValue(flush) ?? settings.Profile.FlushL2,
                 Graph = !r.GetValue(noGraph),
             };
-            var options = (preset with
+            var options = CommandRunner.Usage(() => (settings with
             {
-                Model = r.GetValue(model) ?? (baselinePath is null ? preset.Model : null),
+                Model = r.GetValue(model) ?? (baselinePath is null ? settings.Model : null),
                 Baseline = baselinePath,
-                Budgets = r.GetValue(budgets) is { } b ? ListOptions.Budgets(b) : preset.Budgets,
+                Budgets = r.GetValue(budgets) is { } b ? ListOptions.Budgets(b) : settings.Budgets,
                 ChannelCriterion = CriterionNames.ParseChannel(r.GetValue(criterion)!),
                 LayerCriterion = CriterionNames.ParseLayer(r.GetValue(layerCriterion)!),
-                Epochs = r.GetValue(epochs) ?? preset.Epochs,
-                FinetuneEpochs = r.GetValue(finetune) ?? preset.FinetuneEpochs,
-                LearningRate = r.GetValue(lr) ?? (r.GetValue(model) is { } m && !ModelZoo.Create(m).HasBatchNorm ? preset.LearningRate / 2 : preset.LearningRate),
-                FinetuneLearningRate = r.GetValue(finetuneLr) ?? preset.FinetuneLearningRate,
-                TrainBatch = r.GetValue(trainBatch) ?? preset.TrainBatch,
-                TrainSubset = r.GetValue(trainSubset) ?? preset.TrainSubset,
-                TestSubset = r.GetValue(testSubset) ?? preset.TestSubset,
-                BatchSizes = r.GetValue(batchSizes) is { } s ? ListOptions.BatchSizes(s, "--batch-sizes") : preset.BatchSizes,
+                Epochs = r.GetValue(epochs) ?? settings.Epochs,
+                FinetuneEpochs = r.GetValue(finetune) ?? settings.FinetuneEpochs,
+                LearningRate = r.GetValue(lr) ?? (r.GetValue(model) is { } m && !ModelZoo.Create(m).HasBatchNorm ? settings.LearningRate / 2 : settings.LearningRate),
+                FinetuneLearningRate = r.GetValue(finetuneLr) ?? settings.FinetuneLearningRate,
+                TrainBatch = r.GetValue(trainBatch) ?? settings.TrainBatch,
+                TrainSubset = r.GetValue(trainSubset) ?? settings.TrainSubset,
+                TestSubset = r.GetValue(testSubset) ?? settings.TestSubset,
+                BatchSizes = r.GetValue(batchSizes) is { } s ? ListOptions.BatchSizes(s, "--batch-sizes") : settings.BatchSizes,
                 Seed = r.GetValue(seed),
                 Profile = profile,
-            }).Validated();
-            var folder = OutFolder(r.GetValue(output)!);
+            }).Validated());
+            var folder = OutFolder(CompareDefaults.RunFolder(r.GetValue(output), DateTime.UtcNow));
+            if (r.GetValue(output) is null) Console.Error.WriteLine($"no --out given: writing to {folder}");
             if (baselinePath is not null) Checkpoint.ReadSpec(baselinePath); // a missing or bad file fails now, not after the data is read
 
             var source = DataOptions.Locate(r.GetValue(data.Data));

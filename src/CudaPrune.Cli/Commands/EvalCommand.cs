@@ -18,12 +18,14 @@ public static class EvalCommand
         var device = DeviceOption.Create();
         var allowNonFinite = NonFiniteOption.Create();
         var data = new DataOptions();
-        var cmd = new Command("eval", "Evaluate a checkpoint on the CIFAR-10 test split: accuracy and mean cross-entropy loss.") { checkpoint, batch, device, allowNonFinite };
+        var json = JsonOption.Create("the model, accuracy and loss");
+        var cmd = new Command("eval", "Evaluate a checkpoint on the CIFAR-10 test split: accuracy and mean cross-entropy loss.") { checkpoint, batch, device, allowNonFinite, json };
         data.AddTo(cmd, withSubset: false, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
+            using var output = JsonOption.Open(r, json);
             int batchSize = r.GetValue(batch);
-            if (batchSize < 1) throw new ArgumentException($"--batch must be at least 1, got {batchSize}");
+            if (batchSize < 1) throw new UsageException($"--batch must be at least 1, got {batchSize}");
             var path = r.GetValue(checkpoint)!;
             var spec = Checkpoint.ReadSpec(path); // fails early, before the data is read, on a bad file
             var source = DataOptions.Locate(r.GetValue(data.Data));
@@ -36,6 +38,7 @@ public static class EvalCommand
                 $"{spec.Name}: {stats.Params:N0} params, {stats.Flops / 1e6:F1} MFLOPs per image"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"test accuracy {result.Accuracy:P2} ({result.Images:N0} images), loss {result.Loss:F4}, {result.Images / result.Seconds:F0} images/s"));
+            if (output.Enabled) output.Write(EvalJson.ToNode(path, stats, backend.Name, source, DataOptions.Label(source), result));
             return 0;
         }));
         return cmd;

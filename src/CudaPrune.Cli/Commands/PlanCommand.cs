@@ -42,13 +42,13 @@ public static class PlanCommand
         {
             var (checkpointPath, modelName) = (r.GetValue(checkpoint), r.GetValue(model));
             if ((checkpointPath is null) == (modelName is null))
-                throw new ArgumentException("give exactly one of --checkpoint FILE or --model NAME" + (checkpointPath is null ? "" : ", not both"));
-            var sizes = ListOptions.BatchSizes(r.GetValue(batches), "--batch");
+                throw new UsageException("give exactly one of --checkpoint FILE or --model NAME" + (checkpointPath is null ? "" : ", not both"));
+            var sizes = CommandRunner.Usage(() => ListOptions.BatchSizes(r.GetValue(batches), "--batch"));
             int v = r.GetValue(version);
-            if (v is not (2 or 3)) throw new ArgumentException($"--version {v}: plan version 2 (generic tiles) or 3 (per-layer kernels); version 1 is untiled");
+            if (v is not (2 or 3)) throw new UsageException($"--version {v}: plan version 2 (generic tiles) or 3 (per-layer kernels); version 1 is untiled");
             var jsonPath = OutputFileOption.Resolve(r.GetValue(json), "--json");
-            var spec = checkpointPath is not null ? Checkpoint.ReadSpec(checkpointPath) : ModelZoo.Create(modelName!);
-            var device = PlanDevices.Named(r.GetValue(gpu)!);
+            var spec = checkpointPath is not null ? Checkpoint.ReadSpec(checkpointPath) : CommandRunner.Usage(() => ModelZoo.Create(modelName!));
+            var device = CommandRunner.Usage(() => PlanDevices.Named(r.GetValue(gpu)!));
 
             var plan = ModelLaunchPlan.Build(spec, checkpointPath, device, v, sizes);
             Console.Write(PlanText.Header(plan, v == ConvKernels.DefaultVersion

@@ -20,7 +20,7 @@ public static class ProfileCommand
         var warmup = new Option<int>("--warmup") { Description = "Unmeasured runs before each measurement.", DefaultValueFactory = _ => 5 };
         var flush = new Option<bool>("--flush-l2") { Description = "Also measure with the cache flushed before every run (a write bigger than the GPU's L2, or the CPU's last-level cache)." };
         var fold = new Option<bool>("--fold-bn") { Description = "Fold every batch norm into the convolution before it, and a ReLU after it into the convolution's fused epilogue: one kernel per conv-BN-ReLU (inference only)." };
-        var json = new Option<string?>("--json") { Description = "Write the whole profile as JSON to this file." };
+        var json = JsonOption.Create("the whole profile");
         var csv = new Option<string?>("--csv") { Description = "Write one row per measurement and per (layer, kernel) as CSV to this file." };
         var device = DeviceOption.Create();
         var allowNonFinite = NonFiniteOption.Create();
@@ -33,9 +33,9 @@ public static class ProfileCommand
         };
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
-            var sizes = ListOptions.BatchSizes(r.GetValue(batches), "--batch");
-            var options = new ProfileOptions { Runs = r.GetValue(runs), Warmup = r.GetValue(warmup), FlushL2 = r.GetValue(flush), Graph = r.GetValue(graph), FoldBatchNorm = r.GetValue(fold) }.Validated();
-            var jsonPath = OutputFileOption.Resolve(r.GetValue(json), "--json");
+            using var output = JsonOption.Open(r, json);
+            var sizes = CommandRunner.Usage(() => ListOptions.BatchSizes(r.GetValue(batches), "--batch"));
+            var options = CommandRunner.Usage(() => new ProfileOptions { Runs = r.GetValue(runs), Warmup = r.GetValue(warmup), FlushL2 = r.GetValue(flush), Graph = r.GetValue(graph), FoldBatchNorm = r.GetValue(fold) }.Validated());
             var csvPath = OutputFileOption.Resolve(r.GetValue(csv), "--csv");
             var path = r.GetValue(checkpoint)!;
             Checkpoint.ReadSpec(path); // a missing or bad file fails here, before a device is opened
@@ -57,11 +57,7 @@ public static class ProfileCommand
                 Console.Write(ProfileText.Batch(b, options.Graph, profiling.SupportsGraphs));
             }
             var profile = header with { Batches = batchProfiles };
-            if (jsonPath is not null)
-            {
-                AtomicFile.WriteAllText(jsonPath, ProfileJson.ToNode(profile).ToJsonString(ProfileJson.Indented) + "\n");
-                Console.WriteLine($"wrote {jsonPath}");
-            }
+            if (output.Enabled) output.Write(ProfileJson.ToNode(profile));
             if (csvPath is not null)
             {
                 AtomicFile.WriteAllText(csvPath, ProfileCsv.Write([(profile.Model, profile)]));

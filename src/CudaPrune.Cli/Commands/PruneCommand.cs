@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using CudaPrune.Cli.Options;
 using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.Data;
@@ -27,25 +28,31 @@ public static class PruneCommand
         var options = new PruneOptionSet();
         var device = DeviceOption.Create();
         var data = new DataOptions();
+        var json = JsonOption.Create("the pruning report (prune.json's content and the checkpoint written)");
         var cmd = new Command("prune",
             "Prune a checkpoint: remove channels (--method channel) or whole blocks/layers (--method layer) for a ratio or a FLOPs/parameter budget, "
             + "compact the model physically (smaller tensors gathered on the device) and write it with a per-layer report. "
-            + "Criteria that read data (taylor, output-change) and fine-tuning between --steps use the CIFAR-10 training split.") { device };
+            + "Criteria that read data (taylor, output-change) and fine-tuning between --steps use the CIFAR-10 training split.") { device, json };
         options.AddTo(cmd);
         data.AddTo(cmd);
-        cmd.SetAction(r => CommandRunner.Run(() => Run(options.Bind(r), r.GetValue(device)!, r.GetValue(data.Data), r.GetValue(data.TrainSubset))));
+        cmd.SetAction(r => CommandRunner.Run(() =>
+        {
+            using var output = JsonOption.Open(r, json);
+            return Run(CommandRunner.Usage(() => options.Bind(r)), r.GetValue(device)!, r.GetValue(data.Data), r.GetValue(data.TrainSubset), output);
+        }));
         return cmd;
     }
 
-    private static int Run(PruneSettings s, string device, string? dataPath, int? trainSubset)
+    private static int Run(PruneSettings s, string device, string? dataPath, int? trainSubset, JsonOutput json)
     {
+        if (s.Method is null && json.Enabled) throw new UsageException("--json reports a pruned model: give --method and a target too");
         var spec = Checkpoint.ReadSpec(s.Checkpoint); // a bad file fails here, before any data is read
         if (s.ShowGroups)
         {
             Console.Write(DependencyGraph.Build(spec).ToText());
             if (s.Method is null) return 0;
         }
-        SpecLeaves.RequireAll(spec, s.Protect, "--protect");
+        CommandRunner.Usage(() => { SpecLeaves.RequireAll(spec, s.Protect, "--protect"); return 0; });
         var output = PruneOutput.Resolve(s.Out!, s.Checkpoint);
 
         CifarDataset? train = null, test = null;
@@ -80,7 +87,8 @@ public static class PruneCommand
                 if (step < s.Steps && s.FineTunes) FineTune(model, s, train!, test!);
             }
             if (results.Count == 0) throw new ArgumentException("no step pruned anything");
-            Save(model, s, output, original, results, checks);
+            var report = Save(model, s, output, original, results, checks);
+            if (json.Enabled) json.Write(ReportDocument(report, output));
             return 0;
         }
         finally
@@ -166,7 +174,17 @@ public static class PruneCommand
         model.Eval();
     }
 
-    private static void Save(Model model, PruneSettings s, PruneOutput output, ModelStats original, List<PruneResult> results, List<EquivalenceResult> checks)
+    /// <summary>prune.json's content with where the checkpoint (and the report) went.</summary>
+    private static JsonObject ReportDocument(string report, PruneOutput output)
+    {
+        var document = JsonNode.Parse(report)!.AsObject();
+        document["checkpoint"] = output.CheckpointPath;
+        document["report"] = output.ReportPath;
+        return document;
+    }
+
+    /// <summary>Writes the checkpoint (and prune.json for a folder); returns the report's JSON.</summary>
+    private static string Save(Model model, PruneSettings s, PruneOutput output, ModelStats original, List<PruneResult> results, List<EquivalenceResult> checks)
     {
         var after = ModelStats.Compute(model.Spec);
         var rebuilt = results.SelectMany(r => r.Layers).Where(l => l.Change.StartsWith("rebuilt", StringComparison.Ordinal)).Select(l => l.Name).Distinct().ToList();
@@ -202,14 +220,15 @@ public static class PruneCommand
             Console.WriteLine($"after {results.Count} steps, against the original:");
             Console.Write(PruneReport.ToText(rows, original, after));
         }
-        if (output.ReportPath is { } report)
-            AtomicFile.WriteAllText(report, PruneReport.ToJson(s.Method!, s.CriterionName, s.Target, original, after, rows, notes, new Dictionary<string, object?>
+        var report = PruneReport.ToJson(s.Method!, s.CriterionName, s.Target, original, after, rows, notes, new Dictionary<string, object?>
             {
                 ["source"] = Path.GetFullPath(s.Checkpoint),
                 ["steps"] = s.Steps,
                 ["check_max_relative_difference"] = passed.Count > 0 ? passed.Max(c => c.Relative) : null,
-            }));
+            });
+        if (output.ReportPath is { } reportPath) AtomicFile.WriteAllText(reportPath, report);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output.CheckpointPath}{(output.ReportPath is null ? "" : $" and {PruneOutput.ReportFile}")}: {after.Params:N0} params ({(double)after.Params / original.Params:P1}), {after.Flops / 1e6:F2} MFLOPs ({(double)after.Flops / original.Flops:P1}) per image"));
+        return report;
     }
 }

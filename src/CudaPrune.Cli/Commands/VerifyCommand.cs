@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CudaPrune.Cli.Options;
 using CudaPrune.Core.Backends.Cuda.Verification;
 
 namespace CudaPrune.Cli.Commands;
@@ -19,21 +20,26 @@ public static class VerifyCommand
             Description = "Only the ops named NAME or starting with it (relu_forward, batch_norm, conv2d, ...).",
             HelpName = "NAME",
         };
+        var json = JsonOption.Create("every check's outcome");
         var cmd = new Command("verify", "Check every kernel version and block size against the CPU reference and print a table; exits non-zero on any failure.")
         {
-            device, quick, op,
+            device, quick, op, json,
         };
-        cmd.SetAction(r => CommandRunner.Run(() => Verify(r.GetValue(device), r.GetValue(quick), r.GetValue(op))));
+        cmd.SetAction(r => CommandRunner.Run(() =>
+        {
+            using var output = JsonOption.Open(r, json);
+            return Verify(r.GetValue(device), r.GetValue(quick), r.GetValue(op), output);
+        }));
         return cmd;
     }
 
-    private static int Verify(string? device, bool quick, string? op)
+    private static int Verify(string? device, bool quick, string? op, JsonOutput output)
     {
         var checks = KernelVerifier.Select(KernelCheckCatalog.All(quick), op).ToList();
         if (checks.Count == 0)
         {
             var ops = KernelCheckCatalog.All(quick).Select(c => c.Op).Distinct();
-            throw new ArgumentException($"--op {op}: no kernel check matches; the ops are: {string.Join(", ", ops)}");
+            throw new UsageException($"--op {op}: no kernel check matches; the ops are: {string.Join(", ", ops)}");
         }
         var backend = VerificationDevice.Open(device, out var note, out var reopen);
         if (note.Length > 0) Console.WriteLine(note);
@@ -41,6 +47,7 @@ public static class VerifyCommand
         Console.WriteLine(VerificationTable.Header);
         var report = KernelVerifier.Run(backend, reopen, checks, outcome => Console.WriteLine(VerificationTable.Row(outcome)));
         Console.WriteLine(report.Summary);
+        if (output.Enabled) output.Write(VerifyJson.ToNode(report, quick));
         return report.AllPassed ? 0 : CommandRunner.Failure;
     }
 }

@@ -116,7 +116,7 @@ public class PlanCommandTests
 
         var run = CliRunner.Run(["plan", .. options, "--json", json]);
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.ExitCode, Is.EqualTo(2), "a usage error");
         Assert.That(run.Error, Does.Contain(message));
         Assert.That(_folder.Files(), Is.Empty);
     }

@@ -50,12 +50,12 @@ public class CompareCommandTests
         Assert.That(run.Out, Does.Contain("claim at batch 1 (eager)"));
     }
 
-    private void AssertRefused(string[] args, string message, string? output = null)
+    private void AssertRefused(string[] args, string message, int exitCode = 2)
     {
-        output ??= _folder.File("never");
+        var output = _folder.File("never");
         var run = CliRunner.Run(["compare", .. args, "--out", output]);
 
-        Assert.That(run.ExitCode, Is.EqualTo(1), run.Out);
+        Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.Out);
         Assert.That(run.Error, Does.Contain(message));
         Assert.That(Directory.Exists(output), Is.False, "nothing is written");
     }
@@ -71,7 +71,7 @@ public class CompareCommandTests
 
     [Test]
     public void AMissingBaselineCheckpointIsRefused() =>
-        AssertRefused(["--baseline", _folder.File("missing.safetensors")], "checkpoint not found");
+        AssertRefused(["--baseline", _folder.File("missing.safetensors")], "checkpoint not found", exitCode: 1);
 
     [Test]
     public void AnUnknownCriterionIsRefused() => AssertRefused(["--model", "resnet20", "--criterion", "output-change"], "does not apply to channel pruning");

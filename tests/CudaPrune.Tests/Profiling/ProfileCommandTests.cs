@@ -73,7 +73,7 @@ public class ProfileCommandTests
 
         var run = CliRunner.Run(["profile", "--checkpoint", _checkpoint, "--device", "cpu", option, value, "--json", json]);
 
-        Assert.That(run.ExitCode, Is.EqualTo(1));
+        Assert.That(run.ExitCode, Is.EqualTo(2), "a usage error");
         Assert.That(run.Error, Does.Contain(message));
         Assert.That(File.Exists(json), Is.False);
     }

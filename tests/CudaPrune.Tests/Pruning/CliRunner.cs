@@ -15,7 +15,7 @@ internal static class CliRunner
         Console.SetError(error);
         try
         {
-            int code = Program.BuildRoot().Parse(args).Invoke();
+            int code = Program.Run(args);
             return new Outcome(code, output.ToString(), error.ToString());
         }
         finally
