@@ -25,15 +25,16 @@ public class TrainingHostWaitTests
 
         trainer.Fit(TinyTask.Data(images, seed: 1), test: null);
 
-        // "UULL…LWWWWWWWWUULL…": the queued work of ReadEvery steps, then the reads of their losses and logits.
+        // "UULL…LWWWW…WUULL…": the queued work of ReadEvery steps, then the reads of their losses and logits and of the gradients.
         string timeline = gpu.Timeline;
         string[] work = timeline.Split('W', StringSplitOptions.RemoveEmptyEntries);
         string[] waits = timeline.Split(['U', 'L'], StringSplitOptions.RemoveEmptyEntries);
         Assert.That(gpu.Uploads - uploadsBefore, Is.EqualTo(2 * images / batch), "each step uploads its images and labels");
         Assert.That(work, Has.Length.EqualTo(images / batch / readEvery), "no step waits: the waits come only between runs of ReadEvery steps");
         Assert.That(work.Select(w => w.Count(c => c == 'U')), Is.All.EqualTo(2 * readEvery));
-        Assert.That(waits.Select(w => w.Length), Is.All.EqualTo(2 * readEvery),
-            "the waits are the reads of each queued step's loss and logits (the first drains the queue, the rest find it idle)");
+        int gradients = trainer.Optimizer.Parameters.Count();
+        Assert.That(waits.Select(w => w.Length), Is.All.EqualTo(2 * readEvery + gradients),
+            "the waits are the reads of each queued step's loss and logits and of the last step's gradients (the finite check): the first drains the queue, the rest find it idle");
         Assert.That(timeline, Does.EndWith("W"));
         Assert.That(trainer.ReadEvery, Is.EqualTo(readEvery));
     }
