@@ -6,9 +6,12 @@ using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.Data;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Training;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using CudaPrune.Profiling.Reports;
 using CudaPrune.Pruning.Criteria;
+
+using CudaPrune.Experiment.Reports;
+using CudaPrune.Profiling;
 
 namespace CudaPrune.Cli.Commands;
 

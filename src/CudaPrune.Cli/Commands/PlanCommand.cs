@@ -4,7 +4,7 @@ using CudaPrune.Core.Backends.Cuda;
 using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.IO;
 using CudaPrune.Core.Models;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling;
 using CudaPrune.Profiling.Planning;
 using CudaPrune.Profiling.Reports;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using CudaPrune.Cli.Options;
 using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.IO;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling;
 using CudaPrune.Profiling.Latency;
 using CudaPrune.Profiling.Reports;
 

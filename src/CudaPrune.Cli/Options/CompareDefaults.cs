@@ -1,7 +1,7 @@
 using System.Globalization;
 using CudaPrune.Cuda.Driver;
 using CudaPrune.Cuda.Native;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 
 namespace CudaPrune.Cli.Options;
 

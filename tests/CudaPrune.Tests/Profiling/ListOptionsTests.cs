@@ -1,4 +1,4 @@
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling;
 
 namespace CudaPrune.Tests.Profiling;
 

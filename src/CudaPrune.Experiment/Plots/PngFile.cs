@@ -1,7 +1,9 @@
 using CudaPrune.Core.IO;
 using ScottPlot;
 
-namespace CudaPrune.Profiling.Plots;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Plots;
 
 /// <summary>Renders a plot to PNG bytes and writes them atomically.</summary>
 public static class PngFile

@@ -1,9 +1,11 @@
 using System.Globalization;
 using CudaPrune.Core.IO;
-using CudaPrune.Profiling.Experiment;
-using CudaPrune.Profiling.Plots;
+using CudaPrune.Experiment;
+using CudaPrune.Experiment.Plots;
 
-namespace CudaPrune.Profiling.Reports;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Reports;
 
 /// <summary>
 /// Writes the experiment's files into its run folder, each atomically: the PNG plots, results.csv,

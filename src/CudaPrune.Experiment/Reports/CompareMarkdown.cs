@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using CudaPrune.Profiling.Latency;
 
-namespace CudaPrune.Profiling.Reports;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Reports;
 
 /// <summary>report.md of <c>cudaprune compare</c>: the claim, the one results table, the verdict per batch size, the per-layer breakdown, the plots, the timings.</summary>
 public static class CompareMarkdown

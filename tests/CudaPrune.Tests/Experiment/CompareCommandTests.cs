@@ -3,7 +3,7 @@ using CudaPrune.Tests.Checkpoints;
 using CudaPrune.Tests.Data;
 using CudaPrune.Tests.Pruning;
 
-namespace CudaPrune.Tests.Profiling;
+namespace CudaPrune.Tests.Experiment;
 
 /// <summary><c>cudaprune compare</c> end to end on a tiny fake CIFAR-10, and every bad input: a clear error, nothing written.</summary>
 [NonParallelizable] // redirects the console

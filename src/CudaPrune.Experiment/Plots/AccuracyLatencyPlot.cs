@@ -1,7 +1,9 @@
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using ScottPlot;
 
-namespace CudaPrune.Profiling.Plots;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Plots;
 
 /// <summary>
 /// Accuracy after fine-tuning against latency, both methods, one curve per (method, batch size). Latency is

@@ -1,6 +1,8 @@
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 
-namespace CudaPrune.Profiling.Reports;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Reports;
 
 /// <summary>results.csv of <c>cudaprune compare</c>: one row per model, batch size and timing mode (eager, graph).</summary>
 public static class CompareCsv

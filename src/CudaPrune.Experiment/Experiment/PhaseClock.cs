@@ -1,6 +1,8 @@
 using System.Diagnostics;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>Wall-clock and process CPU seconds of one phase of the experiment.</summary>
 /// <remarks>On a machine shared with other work, CPU seconds ÷ cores estimates what an idle machine would take.</remarks>

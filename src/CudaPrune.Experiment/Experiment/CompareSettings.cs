@@ -2,7 +2,9 @@ using CudaPrune.Core.Models;
 using CudaPrune.Profiling.Latency;
 using CudaPrune.Pruning.Criteria;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>Settings of the channel-vs-layer experiment (<c>cudaprune compare</c>); <see cref="Full"/> and <see cref="Quick"/> are its presets.</summary>
 public sealed record CompareSettings

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
+using CudaPrune.Experiment.Reports;
 using CudaPrune.Profiling.Reports;
 using CudaPrune.Tests.Checkpoints;
 
-namespace CudaPrune.Tests.Profiling;
+namespace CudaPrune.Tests.Experiment;
 
 /// <summary>report.md, results.json, results.csv and the plots of the experiment, written from hand-made results.</summary>
 public class ReportWriterTests

@@ -1,7 +1,7 @@
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using CudaPrune.Profiling.Latency;
 
-namespace CudaPrune.Tests.Profiling;
+namespace CudaPrune.Tests.Experiment;
 
 /// <summary>The claim logic on synthetic numbers: beyond the noise one way or the other, or within it.</summary>
 public class ClaimEvaluationTests

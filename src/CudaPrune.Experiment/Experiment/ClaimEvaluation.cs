@@ -1,6 +1,8 @@
 using CudaPrune.Profiling.Latency;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>Which way one measured difference points.</summary>
 public enum Difference

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>Where and with what a run was made: device, driver, versions, commit, date, machine load.</summary>
 public sealed record RunInfo(string Device, string Backend, string Driver, string Version, string Commit, string DotNet, string Os,

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using CudaPrune.Pruning.Criteria;
 
-namespace CudaPrune.Profiling.Reports;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Reports;
 
 /// <summary>results.json of <c>cudaprune compare</c>: run facts, options, every model with its full profile, the claims, the timings.</summary>
 public static class CompareJson

@@ -1,7 +1,7 @@
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using CudaPrune.Profiling.Latency;
 
-namespace CudaPrune.Tests.Profiling;
+namespace CudaPrune.Tests.Experiment;
 
 /// <summary>Hand-made experiment results: models with chosen accuracies and latency samples, for the claim logic and the writers.</summary>
 internal static class SyntheticResults

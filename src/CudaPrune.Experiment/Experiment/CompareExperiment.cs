@@ -11,7 +11,9 @@ using CudaPrune.Pruning.Layers;
 using CudaPrune.Pruning.Reporting;
 using CudaPrune.Pruning.Targets;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>
 /// The channel-vs-layer experiment: train (or load) a baseline; per FLOPs budget, prune it by layers, then

@@ -1,6 +1,8 @@
 using CudaPrune.Core.Training;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>How the experiment shows its progress: a line per phase, and a live view around each training run.</summary>
 public interface ICompareProgress

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CudaPrune.Profiling.Experiment;
+namespace CudaPrune.Profiling;
 
 /// <summary>Parses the comma-separated lists of the command line (batch sizes, FLOPs budgets), naming the option in every error.</summary>
 public static class ListOptions

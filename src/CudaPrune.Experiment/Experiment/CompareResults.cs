@@ -1,4 +1,6 @@
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>Everything the experiment measured, ready to be written as report.md, results.json, results.csv and plots.</summary>
 /// <param name="ModelName">The baseline's model.</param>

@@ -1,7 +1,9 @@
-using CudaPrune.Profiling.Experiment;
+using CudaPrune.Experiment;
 using ScottPlot;
 
-namespace CudaPrune.Profiling.Plots;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment.Plots;
 
 /// <summary>Per top-level layer, the median latency of the baseline and of the layer- and channel-pruned models at one budget and batch size (grouped bars).</summary>
 public static class LayerLatencyPlot

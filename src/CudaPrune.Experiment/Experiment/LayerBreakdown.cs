@@ -1,7 +1,9 @@
 using CudaPrune.Core.Models;
 using CudaPrune.Profiling.Latency;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>
 /// Folds (layer, kernel) rows into the spec's top-level layers ("conv1", "layer1.0", "linear"): a kernel

@@ -1,6 +1,8 @@
 using CudaPrune.Profiling.Latency;
 
-namespace CudaPrune.Profiling.Experiment;
+using CudaPrune.Profiling.Reports;
+
+namespace CudaPrune.Experiment;
 
 /// <summary>How a model of the experiment was made.</summary>
 public enum VariantMethod
