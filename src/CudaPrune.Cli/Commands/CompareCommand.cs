@@ -39,7 +39,8 @@ public static class CompareCommand
         var warmup = new Option<int?>("--warmup") { Description = $"Warm-up runs before each latency measurement. Full preset {full.Profile.Warmup}; quick preset {quick.Profile.Warmup}." };
         var flush = new Option<bool?>("--flush-l2") { Description = $"Also time every model with the cache flushed before each run. Full preset {(full.Profile.FlushL2 ? "on" : "off")}; quick preset off." };
         var noGraph = new Option<bool>("--no-graph") { Description = "Do not time CUDA graph replays (they are timed by default where the device has graphs)." };
-        var seed = new Option<int>("--seed") { Description = "Seed for weights, data order, subsets, calibration and profiling input.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "The first seed (weights, data order, subsets, calibration, fine-tuning, profiling input); seed i is this + i.", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int?>("--seeds") { Description = $"Independent repetitions (1–20): each trains its own baseline (unless --baseline is given), calibrates its pruning and fine-tunes; accuracies are mean ± 95 % over seeds, pairs are compared per seed. Full preset {full.Seeds}, quick preset {CompareSettings.Quick.Seeds}." };
         var preset = new Option<string?>("--preset")
         {
             Description = "full: the GPU machine's preset (resnet20 on all of CIFAR-10, 30 epochs, budgets 0.75,0.5,0.3, batch 1 and 256; hours). "
@@ -58,7 +59,7 @@ public static class CompareCommand
             + "channel pruning keeps more accuracy' hold, per batch size, with the noise stated), results.json, results.csv and plots.")
         {
             model, baseline, budgets, criterion, layerCriterion, epochs, finetune, lr, finetuneLr, trainBatch, trainSubset, testSubset, batchSizes,
-            runs, warmup, flush, noGraph, seed, preset, isQuick, output, device,
+            runs, warmup, flush, noGraph, seed, seeds, preset, isQuick, output, device,
         };
         data.AddTo(cmd, withSubset: false);
         cmd.SetAction(r => CommandRunner.Run(() =>
@@ -90,6 +91,7 @@ public static class CompareCommand
                 TestSubset = r.GetValue(testSubset) ?? settings.TestSubset,
                 BatchSizes = r.GetValue(batchSizes) is { } s ? ListOptions.BatchSizes(s, "--batch-sizes") : settings.BatchSizes,
                 Seed = r.GetValue(seed),
+                Seeds = r.GetValue(seeds) ?? settings.Seeds,
                 Profile = profile,
             }).Validated());
             var folder = OutFolder(CompareDefaults.RunFolder(r.GetValue(output), DateTime.UtcNow));
@@ -130,8 +132,12 @@ public static class CompareCommand
                 $"{v.Label,-13} {v.Params,9:N0} params  {v.FlopsKept,6:P1} FLOPs  acc {v.AccuracyBefore,7:P2} → {v.AccuracyAfter,7:P2}  ")
                 + string.Join("  ", r.Options.BatchSizes.Select(b => string.Create(CultureInfo.InvariantCulture,
                     $"b={b} {v.Profile.At(b).EndToEnd.Median / 1000:F3} ms (p90 {v.Profile.At(b).EndToEnd.P90 / 1000:F3})"))));
+        if (r.Accuracy is { } a)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"accuracy half of the claim: {ClaimEvaluation.Describe(a.Verdict)} (channel − layer {100 * a.Effect:+0.00;-0.00} points on average)"));
         foreach (var c in r.Claims)
-            Console.WriteLine($"claim at batch {c.Batch} ({c.Mode}): {ClaimEvaluation.Describe(c.Verdict)}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"speed half at batch {c.Batch} ({c.Mode}): {ClaimEvaluation.Describe(c.Verdict)} (layer pruning {c.Effect:F2}x as fast as channel pruning)"));
     }
 
     /// <summary>Phases as time-stamped lines; training runs under the CLI's live progress view.</summary>

@@ -9,7 +9,11 @@ namespace CudaPrune.Core.Training;
 public static class Evaluator
 {
     /// <summary>Result of <see cref="Evaluate"/>.</summary>
-    public sealed record Result(double Loss, double Accuracy, int Images, double Seconds);
+    public sealed record Result(double Loss, double Accuracy, int Images, double Seconds)
+    {
+        /// <summary>Per test image, in the data set's order: whether the model's top class was the label (for paired tests).</summary>
+        public IReadOnlyList<bool> Correct { get; init; } = [];
+    }
 
     public static Result Evaluate(Model model, CifarDataset data, int batchSize = 500)
     {
@@ -19,6 +23,7 @@ public static class Evaluator
         var be = model.Backend;
         double lossSum = 0;
         long correct = 0;
+        var perImage = new List<bool>(data.Count);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -32,13 +37,20 @@ public static class Evaluator
                 var logits = model.Forward(x);
                 var loss = Ops.CrossEntropy(logits, y);
                 lossSum += loss.ToArray()[0] * batch.Count;
-                correct += Metrics.CountCorrect(logits.ToArray(), batch.Labels, logits.Dim(1));
+                var scores = logits.ToArray();
+                int classes = logits.Dim(1);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    bool right = Metrics.CountCorrect(scores.AsSpan(i * classes, classes), batch.Labels.AsSpan(i, 1), classes) == 1;
+                    perImage.Add(right);
+                    if (right) correct++;
+                }
             }
         }
         finally
         {
             if (wasTraining) model.Train();
         }
-        return new Result(lossSum / data.Count, (double)correct / data.Count, data.Count, clock.Elapsed.TotalSeconds);
+        return new Result(lossSum / data.Count, (double)correct / data.Count, data.Count, clock.Elapsed.TotalSeconds) { Correct = perImage };
     }
 }

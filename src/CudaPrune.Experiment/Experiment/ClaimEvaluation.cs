@@ -1,98 +1,132 @@
+using CudaPrune.Experiment.Statistics;
 using CudaPrune.Profiling.Latency;
-
-using CudaPrune.Profiling.Reports;
 
 namespace CudaPrune.Experiment;
 
 /// <summary>Which way one measured difference points.</summary>
 public enum Difference
 {
-    /// <summary>The ranges overlap (latency: p10–p90; accuracy: within one standard error): no difference can be claimed.</summary>
+    /// <summary>The 95 % interval holds "no difference" (0 points, a speed ratio of 1): no difference can be claimed.</summary>
     WithinNoise,
-    /// <summary>Beyond the noise, the way the claim says.</summary>
+    /// <summary>The whole interval lies the way the claim says.</summary>
     FavoursClaim,
-    /// <summary>Beyond the noise, the other way.</summary>
+    /// <summary>The whole interval lies the other way.</summary>
     AgainstClaim,
 }
 
-/// <summary>Whether the measurements at one batch size support the claim.</summary>
+/// <summary>One half of the claim (speed, or accuracy) over the budgets.</summary>
 public enum ClaimVerdict
 {
-    /// <summary>At every budget, layer pruning is faster and channel pruning more accurate, both beyond the noise.</summary>
+    /// <summary>At every budget, beyond the noise the way the claim says.</summary>
     Supported,
-    /// <summary>Nothing contradicts the claim beyond the noise, and some of it is shown beyond the noise.</summary>
+    /// <summary>At some budgets beyond the noise the way the claim says, at none the other way.</summary>
     PartlySupported,
-    /// <summary>Every difference is within the noise: these measurements cannot tell.</summary>
+    /// <summary>At every budget within the noise: these measurements cannot tell.</summary>
     WithinNoise,
-    /// <summary>At some budget, channel pruning is faster or layer pruning more accurate, beyond the noise.</summary>
+    /// <summary>Beyond the noise both ways, at different budgets: the answer depends on the budget.</summary>
+    Mixed,
+    /// <summary>At some budgets beyond the noise against the claim, at none for it.</summary>
     NotSupported,
 }
 
-/// <summary>Layer- against channel-pruned model at one budget and batch size.</summary>
-/// <param name="Mode">"eager" (one launch per kernel) or "graph" (CUDA graph replay).</param>
-/// <param name="Speed">Layer pruning faster beyond the noise: <see cref="Difference.FavoursClaim"/>.</param>
-/// <param name="Accuracy">Channel pruning more accurate beyond one standard error: <see cref="Difference.FavoursClaim"/>.</param>
-/// <param name="StandardError">Standard error of the accuracy difference (two binomial proportions on the same number of test images).</param>
-public sealed record BudgetComparison(double Budget, int Batch, string Mode, SampleStats LayerLatency, SampleStats ChannelLatency, Difference Speed,
-    double LayerAccuracy, double ChannelAccuracy, double StandardError, Difference Accuracy);
+/// <summary>One (layer, channel) pair of models — the same budget and seed — compared on the same test images and machine.</summary>
+/// <param name="McNemarP">Exact McNemar p-value of the two models' per-image answers.</param>
+/// <param name="AccuracyDifference">accuracy(channel) − accuracy(layer), with its paired bootstrap 95 % interval.</param>
+/// <param name="SpeedupRatios">Per batch size and mode: median latency(channel) ÷ median latency(layer) (above 1: layer faster), with its bootstrap interval.</param>
+public sealed record PairStatistics(double Budget, int Seed, double McNemarP, Interval AccuracyDifference,
+    IReadOnlyList<(int Batch, string Mode, Interval Ratio)> SpeedupRatios);
 
-/// <summary>The claim's verdict at one batch size (and mode), with the comparisons it rests on.</summary>
-public sealed record BatchClaim(int Batch, string Mode, IReadOnlyList<BudgetComparison> Comparisons, ClaimVerdict Verdict);
+/// <summary>One budget's outcome for one half of the claim, pooled over the seeds.</summary>
+/// <param name="Effect">Speed: the geometric mean over seeds of latency(channel) ÷ latency(layer); accuracy: the mean over seeds of accuracy(channel) − accuracy(layer); with a 95 % interval.</param>
+public sealed record BudgetVerdict(double Budget, Interval Effect, Difference Direction, int Seeds);
+
+/// <summary>The speed half of the claim at one batch size and timing mode.</summary>
+/// <param name="Effect">Geometric mean over budgets of the pooled speed ratio (above 1: layer pruning faster).</param>
+public sealed record BatchClaim(int Batch, string Mode, IReadOnlyList<BudgetVerdict> Budgets, ClaimVerdict Verdict, double Effect);
+
+/// <summary>The accuracy half of the claim (batch size does not enter).</summary>
+/// <param name="Effect">Mean over budgets of accuracy(channel) − accuracy(layer).</param>
+public sealed record AccuracyClaim(IReadOnlyList<BudgetVerdict> Budgets, ClaimVerdict Verdict, double Effect);
 
 /// <summary>
-/// Tests the claim "layer pruning speeds inference up more, channel pruning keeps more accuracy" on
-/// matched-FLOPs pairs, per batch size. Latencies differ beyond the noise only when their p10–p90
-/// ranges do not overlap; accuracies only when they differ by more than one standard error of the
-/// difference, √(p₁(1−p₁)/n + p₂(1−p₂)/n) on n test images.
+/// Tests the claim "layer pruning speeds inference up more, channel pruning keeps more accuracy" on matched-FLOPs
+/// pairs, its two halves apart, each with an effect size and a 95 % interval per budget:
+/// <list type="bullet">
+/// <item>accuracy: per pair, McNemar's exact test on the per-image answers and a paired bootstrap interval of the
+/// difference; per budget the mean difference over seeds, its interval resampling every seed's test images;</item>
+/// <item>speed, per batch size and mode: per pair the ratio of median latencies with a bootstrap interval over the
+/// timing runs; per budget the geometric mean over seeds, its interval resampling every seed's runs.</item>
+/// </list>
+/// A budget counts for or against only when its whole interval lies one side of "no difference"; the verdict says
+/// at how many budgets (no "any single comparison decides" rule: with several budgets that rule alone gives many
+/// spurious verdicts).
 /// </summary>
 public static class ClaimEvaluation
 {
     public const string Claim = "layer pruning speeds inference up more than channel pruning at the same FLOPs, and channel pruning keeps more accuracy";
 
-    /// <summary>Layer faster than channel beyond the noise favours the claim.</summary>
-    public static Difference CompareSpeed(SampleStats layer, SampleStats channel) =>
-        layer.Overlaps(channel) ? Difference.WithinNoise
-        : layer.Median < channel.Median ? Difference.FavoursClaim : Difference.AgainstClaim;
+    /// <summary>Bootstrap seed and resamples of every interval of a report (fixed: a report is reproducible).</summary>
+    public static Bootstrap Bootstrap { get; } = new(Bootstrap.DefaultResamples, seed: 20261204);
 
-    /// <summary>Channel more accurate than layer by more than one standard error favours the claim.</summary>
-    public static (Difference Difference, double StandardError) CompareAccuracy(double layer, double channel, int testImages)
+    /// <summary>Where an interval lies against <paramref name="none"/> ("no difference"); <paramref name="claimAbove"/>: the claim says above.</summary>
+    public static Difference Direction(Interval interval, double none, bool claimAbove)
     {
-        if (testImages < 1) throw new ArgumentOutOfRangeException(nameof(testImages), testImages, "accuracy needs at least one test image");
-        double se = Math.Sqrt((layer * (1 - layer) + channel * (1 - channel)) / testImages);
-        double diff = channel - layer;
-        var d = Math.Abs(diff) <= se ? Difference.WithinNoise : diff > 0 ? Difference.FavoursClaim : Difference.AgainstClaim;
-        return (d, se);
+        if (interval.Low > none) return claimAbove ? Difference.FavoursClaim : Difference.AgainstClaim;
+        if (interval.High < none) return claimAbove ? Difference.AgainstClaim : Difference.FavoursClaim;
+        return Difference.WithinNoise;
     }
 
-    /// <summary>The verdict over every comparison of one batch size.</summary>
-    public static ClaimVerdict Verdict(IReadOnlyList<BudgetComparison> comparisons)
+    /// <summary>The verdict over the budgets' directions.</summary>
+    public static ClaimVerdict Verdict(IReadOnlyList<Difference> directions)
     {
-        if (comparisons.Count == 0) throw new ArgumentException("no matched pair to judge the claim on");
-        var all = comparisons.SelectMany(c => new[] { c.Speed, c.Accuracy }).ToList();
-        if (all.Contains(Difference.AgainstClaim)) return ClaimVerdict.NotSupported;
-        if (all.All(d => d == Difference.FavoursClaim)) return ClaimVerdict.Supported;
-        return all.Contains(Difference.FavoursClaim) ? ClaimVerdict.PartlySupported : ClaimVerdict.WithinNoise;
+        if (directions.Count == 0) throw new ArgumentException("no matched pair to judge the claim on");
+        bool any = directions.Contains(Difference.FavoursClaim), against = directions.Contains(Difference.AgainstClaim);
+        if (any && against) return ClaimVerdict.Mixed;
+        if (against) return ClaimVerdict.NotSupported;
+        if (!any) return ClaimVerdict.WithinNoise;
+        return directions.All(d => d == Difference.FavoursClaim) ? ClaimVerdict.Supported : ClaimVerdict.PartlySupported;
     }
 
-    /// <summary>One claim per batch size and timing mode (eager always; graph where every model has graph timings).</summary>
-    public static IReadOnlyList<BatchClaim> Evaluate(IReadOnlyList<(VariantResult Layer, VariantResult Channel)> pairs, IReadOnlyList<int> batches)
+    /// <summary>Every pair's statistics.</summary>
+    public static IReadOnlyList<PairStatistics> Pairs(IReadOnlyList<(VariantResult Layer, VariantResult Channel)> pairs, IReadOnlyList<int> batches) =>
+        pairs.Select(p => new PairStatistics(p.Layer.Budget ?? double.NaN, p.Layer.Seed,
+            McNemar.PValue(p.Channel.Correct, p.Layer.Correct),
+            Bootstrap.AccuracyDifference(p.Channel.Correct, p.Layer.Correct),
+            [.. from b in batches
+                from mode in new[] { "eager", "graph" }
+                let l = Latency(p.Layer, b, mode)
+                let c = Latency(p.Channel, b, mode)
+                where l is not null && c is not null
+                select (b, mode, Bootstrap.MedianRatio(Samples(c), Samples(l)))])).ToList();
+
+    /// <summary>The accuracy half: per budget pooled over seeds.</summary>
+    public static AccuracyClaim? Accuracy(IReadOnlyList<(VariantResult Layer, VariantResult Channel)> pairs)
+    {
+        if (pairs.Count == 0) return null;
+        var budgets = pairs.GroupBy(p => p.Layer.Budget ?? double.NaN).Select(g =>
+        {
+            var ci = Bootstrap.PooledAccuracyDifference([.. g.Select(p => (p.Channel.Correct, p.Layer.Correct))]);
+            return new BudgetVerdict(g.Key, ci, Direction(ci, 0, claimAbove: true), g.Count());
+        }).ToList();
+        return new AccuracyClaim(budgets, Verdict([.. budgets.Select(b => b.Direction)]), budgets.Average(b => b.Effect.Estimate));
+    }
+
+    /// <summary>The speed half per batch size and mode (eager always; graph where every model has graph timings).</summary>
+    public static IReadOnlyList<BatchClaim> Speed(IReadOnlyList<(VariantResult Layer, VariantResult Channel)> pairs, IReadOnlyList<int> batches)
     {
         var claims = new List<BatchClaim>();
         if (pairs.Count == 0) return claims;
         foreach (int batch in batches)
             foreach (var mode in new[] { "eager", "graph" })
             {
-                var comparisons = new List<BudgetComparison>();
-                foreach (var (layer, channel) in pairs)
+                if (pairs.Any(p => Latency(p.Layer, batch, mode) is null || Latency(p.Channel, batch, mode) is null)) continue;
+                var budgets = pairs.GroupBy(p => p.Layer.Budget ?? double.NaN).Select(g =>
                 {
-                    var l = Latency(layer, batch, mode);
-                    var c = Latency(channel, batch, mode);
-                    if (l is null || c is null) continue;
-                    var (accuracy, se) = CompareAccuracy(layer.AccuracyAfter, channel.AccuracyAfter, Math.Min(layer.TestImages, channel.TestImages));
-                    comparisons.Add(new BudgetComparison(layer.Budget ?? double.NaN, batch, mode, l, c, CompareSpeed(l, c),
-                        layer.AccuracyAfter, channel.AccuracyAfter, se, accuracy));
-                }
-                if (comparisons.Count == pairs.Count) claims.Add(new BatchClaim(batch, mode, comparisons, Verdict(comparisons)));
+                    var ci = Bootstrap.PooledMedianRatio([.. g.Select(p => (Samples(Latency(p.Channel, batch, mode)!), Samples(Latency(p.Layer, batch, mode)!)))]);
+                    return new BudgetVerdict(g.Key, ci, Direction(ci, 1, claimAbove: true), g.Count());
+                }).ToList();
+                claims.Add(new BatchClaim(batch, mode, budgets, Verdict([.. budgets.Select(b => b.Direction)]),
+                    Math.Exp(budgets.Average(b => Math.Log(b.Effect.Estimate)))));
             }
         return claims;
     }
@@ -104,11 +138,15 @@ public static class ClaimEvaluation
         return mode == "graph" ? b?.Graph : b?.EndToEnd;
     }
 
+    // The runs behind a latency; a summary without them (an old profile) stands for itself as one sample.
+    private static IReadOnlyList<double> Samples(SampleStats s) => s.Samples.Count > 0 ? s.Samples : [s.Median];
+
     public static string Describe(ClaimVerdict v) => v switch
     {
-        ClaimVerdict.Supported => "supported",
-        ClaimVerdict.PartlySupported => "partly supported (nothing against it beyond the noise, some of it within the noise)",
-        ClaimVerdict.WithinNoise => "not shown: every difference is within the noise",
-        _ => "not supported (contradicted beyond the noise)",
+        ClaimVerdict.Supported => "supported at every budget",
+        ClaimVerdict.PartlySupported => "partly supported (beyond the noise for the claim at some budgets, against it at none)",
+        ClaimVerdict.WithinNoise => "not shown: within the noise at every budget",
+        ClaimVerdict.Mixed => "mixed: beyond the noise for the claim at some budgets and against it at others",
+        _ => "not supported (against the claim beyond the noise, for it nowhere)",
     };
 }

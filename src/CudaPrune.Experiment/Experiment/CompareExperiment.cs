@@ -36,33 +36,76 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
     {
         using var device = ProfilingDevice.For(backend);
         var run = RunInfo.Start(device.Description, backend.Name, device.Driver);
+        RequireReachableBudgets(_options.Baseline is { } path ? Checkpoint.ReadSpec(path) : ModelZoo.Create(_options.Model!));
         train = Subset(train, _options.TrainSubset, "--train-subset");
         test = Subset(test, _options.TestSubset, "--test-subset");
         var live = new List<(VariantSeed Seed, Model Model)>();
-        Model? baseline = null;
+        var owned = new List<Model>();
         try
         {
-            baseline = _clock.Time("baseline", () => MakeBaseline(train, test, modelsFolder));
-            bool loaded = _options.Baseline is not null;
-            string checkpoint = loaded ? _options.Baseline! : Path.Combine(modelsFolder, "baseline.safetensors");
-            live.Add((new VariantSeed(VariantMethod.Baseline, null, "", BaselineAccuracy(baseline, test), [], checkpoint), baseline));
             var skipped = new List<string>();
-            var calibration = NeedsCalibration ? CalibrationSet.From(train, _options.CalibrationBatches, _options.CalibrationBatchSize, _options.Seed) : null;
-            foreach (double budget in _options.Budgets)
-                _clock.Time(FormattableString.Invariant($"prune + fine-tune {budget:0.00}"), () => PruneBudget(baseline, budget, calibration, train, test, modelsFolder, live, skipped));
+            bool loaded = _options.Baseline is not null;
+            Model? shared = null;
+            for (int i = 0; i < _options.Seeds; i++)
+            {
+                int seed = _options.Seed + i;
+                string suffix = _options.Seeds > 1 && i > 0 ? $" s{seed}" : "";
+                Model baseline;
+                if (loaded && shared is not null) baseline = shared;
+                else
+                {
+                    baseline = _clock.Time($"baseline{suffix}", () => MakeBaseline(train, test, modelsFolder, seed, suffix));
+                    owned.Add(baseline);
+                    if (loaded) shared = baseline;
+                    string checkpoint = loaded ? _options.Baseline! : Path.Combine(modelsFolder, $"baseline{Slug(suffix)}.safetensors");
+                    var (accuracy, correct) = BaselineAccuracy(baseline, test, suffix);
+                    live.Add((new VariantSeed(VariantMethod.Baseline, null, "", accuracy, [], checkpoint, seed, suffix) { Correct = correct }, baseline));
+                }
+                var calibration = NeedsCalibration ? CalibrationSet.From(train, _options.CalibrationBatches, _options.CalibrationBatchSize, seed) : null;
+                foreach (double budget in _options.Budgets)
+                    _clock.Time(FormattableString.Invariant($"prune + fine-tune {budget:0.00}{suffix}"),
+                        () => PruneBudget(baseline, budget, calibration, train, test, modelsFolder, live, skipped, seed, suffix));
+            }
 
             var profiles = _clock.Time("profile", () => ProfileAll(device, live));
-            var variants = live.Select((l, i) => l.Seed.Complete(l.Model, baseline.Spec, test.Count, profiles[i])).ToList();
-            var results = new CompareResults(_options, baseline.Spec.Name, LayerBreakdown.Layers(baseline.Spec), dataset, train.Count, test.Count,
-                loaded ? $"loaded from {Path.GetFullPath(checkpoint)}" : $"trained for {_options.Epochs} epoch(s)",
+            var reference = live[0].Model.Spec;
+            var variants = live.Select((l, i) => l.Seed.Complete(l.Model, reference, test.Count, profiles[i])).ToList();
+            var results = new CompareResults(_options, reference.Name, LayerBreakdown.Layers(reference), dataset, train.Count, test.Count,
+                loaded ? $"loaded from {Path.GetFullPath(_options.Baseline!)}" : $"trained for {_options.Epochs} epoch(s), one per seed",
                 run.Finished(), variants, skipped, [], _clock.Phases);
-            return results with { Claims = ClaimEvaluation.Evaluate(results.Pairs, _options.BatchSizes) };
+            return results.Judged();
         }
         finally
         {
-            baseline?.Dispose();
-            foreach (var (_, model) in live) model.Dispose();
+            foreach (var model in live.Select(l => l.Model).Concat(owned).Distinct()) model.Dispose();
         }
+    }
+
+    private static string Slug(string suffix) => suffix.Replace(' ', '-');
+
+    /// <summary>
+    /// Fails before any pruning when layer pruning can reach none of the budgets (simplecnn: removing one conv
+    /// already leaves under 20 % of the FLOPs), naming the levels it can reach.
+    /// </summary>
+    private void RequireReachableBudgets(ModelSpec spec)
+    {
+        var levels = ReachableLayerLevels(spec);
+        if (levels.Count == 0) return;
+        double highest = levels.Max();
+        if (_options.Budgets.Any(b => b <= highest + PruneTarget.DefaultTolerance)) return;
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+            $"layer pruning of {spec.Name} cannot reach any of the budgets {string.Join(", ", _options.Budgets.Select(b => b.ToString("0.00", CultureInfo.InvariantCulture)))}: " +
+            $"removing a single layer keeps {string.Join(", ", levels.Order().Select(l => l.ToString("P1", CultureInfo.InvariantCulture)))} of the FLOPs " +
+            $"(more removals keep less); give --budgets at or below {highest:0.00}"));
+    }
+
+    /// <summary>The FLOPs kept (fraction) after removing each single removable layer or block.</summary>
+    public static IReadOnlyList<double> ReachableLayerLevels(ModelSpec spec)
+    {
+        double flops = ModelStats.Compute(spec).Flops;
+        return LayerCandidates.Find(spec, allowDownsample: false, protectFirst: false, protect: [])
+            .Select(c => ModelStats.Compute(LayerPlan.Create(spec, [c]).NewSpec).Flops / flops)
+            .Distinct().ToList();
     }
 
     private bool NeedsCalibration => CriterionNames.NeedsData(_options.ChannelCriterion) || CriterionNames.NeedsData(_options.LayerCriterion);
@@ -74,7 +117,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         return BalancedSubset.Of(data, n, _options.Seed);
     }
 
-    private Model MakeBaseline(CifarDataset train, CifarDataset test, string modelsFolder)
+    private Model MakeBaseline(CifarDataset train, CifarDataset test, string modelsFolder, int seed, string suffix)
     {
         if (_options.Baseline is { } path)
         {
@@ -90,12 +133,12 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         var spec = ModelZoo.Create(_options.Model!);
         var stats = ModelStats.Compute(spec);
         progress.Phase(string.Create(CultureInfo.InvariantCulture,
-            $"baseline: training {spec.Name} ({stats.Params:N0} params, {stats.Flops / 1e6:F1} MFLOPs per image) for {_options.Epochs} epoch(s) on {train.Count:N0} images"));
-        var model = ModelBuilder.Build(spec, backend, _options.Seed);
+            $"baseline{suffix}: training {spec.Name} ({stats.Params:N0} params, {stats.Flops / 1e6:F1} MFLOPs per image) for {_options.Epochs} epoch(s) on {train.Count:N0} images, seed {seed}"));
+        var model = ModelBuilder.Build(spec, backend, seed);
         try
         {
-            var summary = Fit(model, _options.Epochs, _options.LearningRate, train, test);
-            Checkpoint.Save(model, Path.Combine(modelsFolder, "baseline.safetensors"), Metadata("baseline", null, summary.TestAccuracy));
+            var summary = Fit(model, _options.Epochs, _options.LearningRate, train, test, seed);
+            Checkpoint.Save(model, Path.Combine(modelsFolder, $"baseline{Slug(suffix)}.safetensors"), Metadata("baseline", null, summary.TestAccuracy, seed));
             return model;
         }
         catch
@@ -105,15 +148,15 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         }
     }
 
-    private double BaselineAccuracy(Model baseline, CifarDataset test)
+    private (double Accuracy, IReadOnlyList<bool> Correct) BaselineAccuracy(Model baseline, CifarDataset test, string suffix)
     {
-        double accuracy = Evaluator.Evaluate(baseline, test).Accuracy;
-        progress.Phase(FormattableString.Invariant($"baseline: test accuracy {accuracy:P2} on {test.Count:N0} images"));
-        return accuracy;
+        var result = Evaluator.Evaluate(baseline, test);
+        progress.Phase(FormattableString.Invariant($"baseline{suffix}: test accuracy {result.Accuracy:P2} on {test.Count:N0} images"));
+        return (result.Accuracy, result.Correct);
     }
 
     private void PruneBudget(Model baseline, double budget, CalibrationSet? calibration, CifarDataset train, CifarDataset test,
-        string modelsFolder, List<(VariantSeed, Model)> live, List<string> skipped)
+        string modelsFolder, List<(VariantSeed, Model)> live, List<string> skipped, int seed, string suffix)
     {
         Cancel.ThrowIfCancellationRequested();
         string criterion = CriterionNames.Name(_options.LayerCriterion);
@@ -126,17 +169,17 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 Criterion = _options.LayerCriterion,
                 Target = PruneTarget.Flops(budget),
                 Calibration = calibration,
-                Seed = _options.Seed,
+                Seed = seed,
                 DisposeSource = false,
             });
         }
         catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
         {
-            skipped.Add(FormattableString.Invariant($"budget {budget:0.00}: layer pruning cannot reach it ({e.Message}); no pair at this budget"));
+            skipped.Add(FormattableString.Invariant($"budget {budget:0.00}{suffix}: layer pruning cannot reach it ({e.Message}); no pair at this budget"));
             progress.Phase(skipped[^1]);
             return;
         }
-        FineTune(layer, VariantMethod.Layer, budget, train, test, modelsFolder, live);
+        FineTune(layer, VariantMethod.Layer, budget, train, test, modelsFolder, live, seed, suffix);
 
         progress.Phase(FormattableString.Invariant(
             $"budget {budget:0.00}: channel pruning ({CriterionNames.Name(_options.ChannelCriterion)}) to the layer-pruned model's {layer.FlopsKept:P1} of the FLOPs"));
@@ -148,42 +191,43 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 Criterion = _options.ChannelCriterion,
                 Target = PruneTarget.Flops(layer.FlopsKept),
                 Calibration = calibration,
-                Seed = _options.Seed,
+                Seed = seed,
                 DisposeSource = false,
             });
         }
         catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
         {
-            skipped.Add(FormattableString.Invariant($"budget {budget:0.00}: channel pruning cannot match the layer-pruned model's FLOPs ({e.Message}); no pair at this budget"));
+            skipped.Add(FormattableString.Invariant($"budget {budget:0.00}{suffix}: channel pruning cannot match the layer-pruned model's FLOPs ({e.Message}); no pair at this budget"));
             progress.Phase(skipped[^1]);
             var (_, unpaired) = live[^1]; // the layer-pruned model of this budget has no partner: leave it out
             live.RemoveAt(live.Count - 1);
             unpaired.Dispose();
             return;
         }
-        FineTune(channel, VariantMethod.Channel, budget, train, test, modelsFolder, live);
+        FineTune(channel, VariantMethod.Channel, budget, train, test, modelsFolder, live, seed, suffix);
     }
 
     /// <summary>Evaluates the pruned model, fine-tunes it, evaluates and saves it; adds it to <paramref name="live"/>.</summary>
     private void FineTune(PruneResult pruned, VariantMethod method, double budget, CifarDataset train, CifarDataset test,
-        string modelsFolder, List<(VariantSeed, Model)> live)
+        string modelsFolder, List<(VariantSeed, Model)> live, int seed, string suffix)
     {
         var model = pruned.Model;
         try
         {
-            string name = method.ToString().ToLowerInvariant();
+            string name = method.ToString().ToLowerInvariant() + suffix;
             double before = Evaluator.Evaluate(model, test).Accuracy;
             progress.Phase(FormattableString.Invariant(
                 $"{name} {budget:0.00}: {pruned.After.Params:N0} params ({pruned.ParamsKept:P1}), {pruned.FlopsKept:P1} of the FLOPs; test accuracy before fine-tuning {before:P2}"));
-            double after = before;
             if (_options.FinetuneEpochs > 0)
             {
-                after = Fit(model, _options.FinetuneEpochs, _options.FinetuneLearningRate, train, test).TestAccuracy;
-                progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: after {_options.FinetuneEpochs} epoch(s) of fine-tuning {after:P2}"));
+                Fit(model, _options.FinetuneEpochs, _options.FinetuneLearningRate, train, test: null, seed);
             }
-            var path = Path.Combine(modelsFolder, FormattableString.Invariant($"{name}-{budget:0.00}.safetensors"));
-            Checkpoint.Save(model, path, Metadata(name, budget, after));
-            live.Add((new VariantSeed(method, budget, pruned.Criterion, after, pruned.Notes, path) { AccuracyBefore = before }, model));
+            var evaluated = Evaluator.Evaluate(model, test);
+            double after = evaluated.Accuracy;
+            progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: after {_options.FinetuneEpochs} epoch(s) of fine-tuning {after:P2}; depth {DepthProfile.Format(model.Spec)}"));
+            var path = Path.Combine(modelsFolder, FormattableString.Invariant($"{method.ToString().ToLowerInvariant()}-{budget:0.00}{Slug(suffix)}.safetensors"));
+            Checkpoint.Save(model, path, Metadata(method.ToString().ToLowerInvariant(), budget, after, seed));
+            live.Add((new VariantSeed(method, budget, pruned.Criterion, after, pruned.Notes, path, seed, suffix) { AccuracyBefore = before, Correct = evaluated.Correct }, model));
         }
         catch
         {
@@ -192,14 +236,14 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         }
     }
 
-    private TrainingSummary Fit(Model model, int epochs, float learningRate, CifarDataset train, CifarDataset test)
+    private TrainingSummary Fit(Model model, int epochs, float learningRate, CifarDataset train, CifarDataset? test, int seed)
     {
         var options = new TrainOptions
         {
             Epochs = epochs,
             LearningRate = learningRate,
             BatchSize = Math.Min(_options.TrainBatch, train.Count),
-            Seed = _options.Seed,
+            Seed = seed,
         };
         var summary = progress.Train(reporter => new Trainer(model, options, reporter).Fit(train, test, Cancel));
         model.Eval();
@@ -227,12 +271,12 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         return models.Select((m, i) => new ModelProfile(m.Model.Spec.Name, device.Description, device.Peaks, _options.Profile.FoldBatchNorm, _options.Profile, perModel[i])).ToList();
     }
 
-    private Dictionary<string, string> Metadata(string method, double? budget, double accuracy)
+    private static Dictionary<string, string> Metadata(string method, double? budget, double accuracy, int seed)
     {
         var m = new Dictionary<string, string>
         {
             ["compare.method"] = method,
-            ["compare.seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["compare.seed"] = seed.ToString(CultureInfo.InvariantCulture),
             ["test_accuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture),
         };
         if (budget is double b) m["compare.budget"] = b.ToString("R", CultureInfo.InvariantCulture);
@@ -240,18 +284,27 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
     }
 
     /// <summary>What is known of a variant before it is profiled.</summary>
-    private sealed record VariantSeed(VariantMethod Method, double? Budget, string Criterion, double AccuracyAfter, IReadOnlyList<string> Notes, string Checkpoint)
+    private sealed record VariantSeed(VariantMethod Method, double? Budget, string Criterion, double AccuracyAfter, IReadOnlyList<string> Notes, string Checkpoint,
+        int Seed, string Suffix)
     {
         public double? AccuracyBefore { get; init; }
 
-        public string Label => Budget is double b ? FormattableString.Invariant($"{Method.ToString().ToLowerInvariant()} {b:0.00}") : "baseline";
+        public IReadOnlyList<bool> Correct { get; init; } = [];
+
+        public string Label => (Budget is double b ? FormattableString.Invariant($"{Method.ToString().ToLowerInvariant()} {b:0.00}") : "baseline") + Suffix;
 
         public VariantResult Complete(Model model, ModelSpec baseline, int testImages, ModelProfile profile)
         {
             var stats = ModelStats.Compute(model.Spec);
             var reference = ModelStats.Compute(baseline);
             return new VariantResult(Method, Budget, Criterion, stats.Params, stats.Flops, (double)stats.Flops / reference.Flops,
-                (double)stats.Params / reference.Params, AccuracyBefore ?? AccuracyAfter, AccuracyAfter, testImages, Checkpoint, Notes, profile);
+                (double)stats.Params / reference.Params, AccuracyBefore ?? AccuracyAfter, AccuracyAfter, testImages, Checkpoint, Notes, profile)
+            {
+                Seed = Seed,
+                SeedSuffix = Suffix,
+                Correct = Correct,
+                DepthProfile = Pruning.Layers.DepthProfile.Format(Pruning.Layers.DepthProfile.Of(model.Spec, baseline)),
+            };
         }
     }
 }

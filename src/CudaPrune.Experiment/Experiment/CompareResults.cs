@@ -9,7 +9,7 @@ namespace CudaPrune.Experiment;
 /// <param name="BaselineSource">"trained for N epochs" or the checkpoint it was loaded from.</param>
 /// <param name="Variants">The baseline first, then per budget the layer- and the channel-pruned model.</param>
 /// <param name="Skipped">Budgets that could not be matched, with the reason.</param>
-/// <param name="Claims">The claim's verdict per batch size and mode.</param>
+/// <param name="Claims">The speed half of the claim per batch size and mode.</param>
 public sealed record CompareResults(
     CompareSettings Options,
     string ModelName,
@@ -24,13 +24,35 @@ public sealed record CompareResults(
     IReadOnlyList<BatchClaim> Claims,
     IReadOnlyList<PhaseTiming> Timings)
 {
+    /// <summary>The accuracy half of the claim (null without a matched pair).</summary>
+    public AccuracyClaim? Accuracy { get; init; }
+
+    /// <summary>Every matched pair's statistics (McNemar, accuracy difference, speed-up ratios).</summary>
+    public IReadOnlyList<PairStatistics> PairStatistics { get; init; } = [];
+
+    /// <summary>The seeds the run used, in order.</summary>
+    public IReadOnlyList<int> Seeds => [.. Variants.Select(v => v.Seed).Distinct().Order()];
+
+    /// <summary>The first seed's baseline (the reference of the speed-ups).</summary>
     public VariantResult Baseline => Variants.First(v => v.Method == VariantMethod.Baseline);
 
-    /// <summary>The matched (layer, channel) pairs, by budget in the order asked.</summary>
+    /// <summary>The baseline of <paramref name="seed"/> (a loaded baseline serves every seed).</summary>
+    public VariantResult BaselineOf(int seed) => Variants.FirstOrDefault(v => v.Method == VariantMethod.Baseline && v.Seed == seed) ?? Baseline;
+
+    /// <summary>The matched (layer, channel) pairs, by budget in the order asked, then by seed.</summary>
     public IReadOnlyList<(VariantResult Layer, VariantResult Channel)> Pairs => Options.Budgets
-        .Select(b => (Layer: Find(VariantMethod.Layer, b), Channel: Find(VariantMethod.Channel, b)))
+        .SelectMany(b => Seeds.Select(s => (Layer: Find(VariantMethod.Layer, b, s), Channel: Find(VariantMethod.Channel, b, s))))
         .Where(p => p.Layer is not null && p.Channel is not null)
         .Select(p => (p.Layer!, p.Channel!)).ToList();
 
-    private VariantResult? Find(VariantMethod method, double budget) => Variants.FirstOrDefault(v => v.Method == method && v.Budget == budget);
+    /// <summary>With the statistics and both halves of the claim computed from the variants.</summary>
+    public CompareResults Judged() => this with
+    {
+        Claims = ClaimEvaluation.Speed(Pairs, Options.BatchSizes),
+        Accuracy = ClaimEvaluation.Accuracy(Pairs),
+        PairStatistics = ClaimEvaluation.Pairs(Pairs, Options.BatchSizes),
+    };
+
+    private VariantResult? Find(VariantMethod method, double budget, int seed) =>
+        Variants.FirstOrDefault(v => v.Method == method && v.Budget == budget && v.Seed == seed);
 }

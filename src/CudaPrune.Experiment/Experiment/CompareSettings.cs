@@ -43,8 +43,14 @@ public sealed record CompareSettings
     /// <summary>Batch sizes every model is profiled at (the first is usually 1, the last a large batch).</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 256];
 
-    /// <summary>Seed of weights, data order, augmentation, subsets, calibration and profiling input.</summary>
+    /// <summary>The first seed (of weights, data order, augmentation, subsets, calibration and profiling input); seed i is Seed + i.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Independent repetitions: each seed trains its own baseline (unless one is loaded), calibrates its pruning
+    /// and fine-tunes its pruned models; accuracies are reported as mean ± 95 % interval over seeds.
+    /// </summary>
+    public int Seeds { get; init; } = 3;
 
     public int CalibrationBatches { get; init; } = 4;
 
@@ -78,6 +84,7 @@ public sealed record CompareSettings
         TestSubset = 2000,
         BatchSizes = [1, 64],
         CalibrationBatches = 2,
+        Seeds = 2,
         Profile = new ProfileOptions { Warmup = 2, Runs = 10, MinSeconds = 0.05, Graph = true },
         IsQuick = true,
     };
@@ -91,6 +98,7 @@ public sealed record CompareSettings
         foreach (var b in Budgets)
             if (!(b > 0 && b < 1)) throw new ArgumentException($"--budgets: budget {b} is outside (0, 1): a budget is the fraction of the baseline's FLOPs to keep");
         if (BatchSizes.Count == 0 || BatchSizes.Any(b => b < 1)) throw new ArgumentException("--batch-sizes: give batch sizes of at least 1");
+        if (Seeds is < 1 or > 20) throw new ArgumentException($"--seeds must be between 1 and 20, got {Seeds}");
         if (Baseline is null && Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {Epochs}");
         if (FinetuneEpochs < 0) throw new ArgumentException($"--finetune-epochs must be ≥ 0, got {FinetuneEpochs}");
         if (TrainSubset is < 10) throw new ArgumentException($"--train-subset must be at least 10, got {TrainSubset}");

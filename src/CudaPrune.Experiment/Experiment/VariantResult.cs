@@ -41,8 +41,20 @@ public sealed record VariantResult(
     /// <summary>"baseline", "layer", "channel".</summary>
     public string MethodName => Method.ToString().ToLowerInvariant();
 
-    /// <summary>"baseline", "layer 0.50", "channel 0.50".</summary>
-    public string Label => Budget is double b ? FormattableString.Invariant($"{MethodName} {b:0.00}") : MethodName;
+    /// <summary>The seed of its training, pruning calibration and fine-tuning (a loaded baseline serves every seed).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Per test image, in the test set's order: whether the evaluated model answered right (for McNemar and the paired bootstrap).</summary>
+    public IReadOnlyList<bool> Correct { get; init; } = [];
+
+    /// <summary>Residual blocks per stage ("3-1-3", <see cref="Pruning.Layers.DepthProfile"/>).</summary>
+    public string DepthProfile { get; init; } = "";
+
+    /// <summary>"baseline", "layer 0.50", "channel 0.50" (with " s2" for every seed but the first).</summary>
+    public string Label => (Budget is double b ? FormattableString.Invariant($"{MethodName} {b:0.00}") : MethodName) + SeedSuffix;
+
+    /// <summary>" s{seed}" when the run has several seeds and this is not the first, else "".</summary>
+    public string SeedSuffix { get; init; } = "";
 
     /// <summary>Binomial standard error of <see cref="AccuracyAfter"/> on <see cref="TestImages"/> images.</summary>
     public double StandardError => Math.Sqrt(AccuracyAfter * (1 - AccuracyAfter) / TestImages);

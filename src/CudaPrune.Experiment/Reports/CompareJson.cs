@@ -34,11 +34,8 @@ public static class CompareJson
                 ["load_average_start"] = r.Run.LoadAverageStart,
                 ["load_average_end"] = r.Run.LoadAverageEnd,
             },
-            ["seeds"] = new JsonObject
-            {
-                ["seed"] = o.Seed,
-                ["uses"] = "weights, data order and augmentation, subsets, calibration batches, random criteria, profiling input",
-            },
+            ["seeds"] = new JsonArray([.. r.Seeds.Select(s => (JsonNode)JsonValue.Create(s))]),
+            ["seed_uses"] = "per seed: baseline weights (unless loaded), data order and augmentation, calibration batches, random criteria, fine-tuning; the first seed: subsets and profiling input",
             ["options"] = new JsonObject
             {
                 ["preset"] = o.IsQuick ? "quick" : "full",
@@ -59,7 +56,16 @@ public static class CompareJson
             },
             ["variants"] = new JsonArray([.. r.Variants.Select(v => (JsonNode)Variant(v, r))]),
             ["skipped"] = new JsonArray([.. r.Skipped.Select(s => (JsonNode)JsonValue.Create(s))]),
-            ["claims"] = new JsonArray([.. r.Claims.Select(c => (JsonNode)Claim(c))]),
+            ["pairs"] = new JsonArray([.. r.PairStatistics.Select(p => (JsonNode)Pair(p))]),
+            ["accuracy_claim"] = r.Accuracy is { } a ? new JsonObject
+            {
+                ["verdict"] = a.Verdict.ToString(),
+                ["verdict_text"] = ClaimEvaluation.Describe(a.Verdict),
+                ["effect_accuracy_difference"] = a.Effect,
+                ["budgets"] = new JsonArray([.. a.Budgets.Select(b => (JsonNode)BudgetNode(b))]),
+            } : null,
+            ["speed_claims"] = new JsonArray([.. r.Claims.Select(c => (JsonNode)Claim(c))]),
+            ["pareto"] = new JsonArray([.. r.Claims.Select(c => (JsonNode)Pareto(r, c.Batch, c.Mode))]),
             ["timings"] = new JsonArray([.. r.Timings.Select(t => (JsonNode)new JsonObject { ["phase"] = t.Phase, ["wall_seconds"] = t.WallSeconds, ["cpu_seconds"] = t.CpuSeconds })]),
         };
         return json.ToJsonString(ProfileJson.Indented) + "\n";
@@ -69,6 +75,8 @@ public static class CompareJson
     {
         ["method"] = v.MethodName,
         ["budget"] = v.Budget,
+        ["seed"] = v.Seed,
+        ["depth_profile"] = v.DepthProfile,
         ["criterion"] = v.Criterion,
         ["params"] = v.Params,
         ["flops"] = v.Flops,
@@ -82,8 +90,8 @@ public static class CompareJson
         ["notes"] = new JsonArray([.. v.Notes.Select(n => (JsonNode)JsonValue.Create(n))]),
         ["speedup"] = new JsonObject([.. r.Options.BatchSizes.Select(b => new KeyValuePair<string, JsonNode?>(b.ToString(System.Globalization.CultureInfo.InvariantCulture), new JsonObject
         {
-            ["eager"] = Speedup(r.Baseline, v, b, "eager"),
-            ["graph"] = Speedup(r.Baseline, v, b, "graph"),
+            ["eager"] = Speedup(r.BaselineOf(v.Seed), v, b, "eager"),
+            ["graph"] = Speedup(r.BaselineOf(v.Seed), v, b, "graph"),
         }))]),
         ["layers_us"] = new JsonObject([.. r.Options.BatchSizes.Select(b => new KeyValuePair<string, JsonNode?>(b.ToString(System.Globalization.CultureInfo.InvariantCulture),
             new JsonObject([.. LayerBreakdown.Microseconds(v.Profile.At(b).Kernels, r.BaselineLayers).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))])))]),
@@ -103,16 +111,57 @@ public static class CompareJson
         ["mode"] = c.Mode,
         ["verdict"] = c.Verdict.ToString(),
         ["verdict_text"] = ClaimEvaluation.Describe(c.Verdict),
-        ["comparisons"] = new JsonArray([.. c.Comparisons.Select(x => (JsonNode)new JsonObject
+        ["effect_speedup_ratio"] = ProfileJson.Finite(c.Effect),
+        ["budgets"] = new JsonArray([.. c.Budgets.Select(b => (JsonNode)BudgetNode(b))]),
+    };
+
+    // Per batch size and mode: every (method, budget) point (latency ÷ baseline's, accuracy mean ± 95 % over seeds) and whether it is on the Pareto front.
+    private static JsonObject Pareto(CompareResults r, int batch, string mode)
+    {
+        var points = new[] { VariantMethod.Layer, VariantMethod.Channel }
+            .SelectMany(m => Plots.AccuracyLatencyPlot.Points(r, m, batch, mode).Select(p => (Method: m, p.Budget, p.X, p.Y, p.Error))).ToList();
+        var front = Statistics.ParetoFront.Of(points, p => p.X, p => p.Y).ToHashSet();
+        return new JsonObject
         {
-            ["budget"] = x.Budget,
-            ["layer_us"] = ProfileJson.Stats(x.LayerLatency),
-            ["channel_us"] = ProfileJson.Stats(x.ChannelLatency),
-            ["speed"] = x.Speed.ToString(),
-            ["layer_accuracy"] = x.LayerAccuracy,
-            ["channel_accuracy"] = x.ChannelAccuracy,
-            ["accuracy_difference_standard_error"] = x.StandardError,
-            ["accuracy"] = x.Accuracy.ToString(),
+            ["batch"] = batch,
+            ["mode"] = mode,
+            ["points"] = new JsonArray([.. points.Select(p => (JsonNode)new JsonObject
+            {
+                ["method"] = p.Method.ToString().ToLowerInvariant(),
+                ["budget"] = p.Budget,
+                ["relative_latency"] = ProfileJson.Finite(p.X),
+                ["accuracy_percent"] = p.Y,
+                ["accuracy_ci95_half_width"] = p.Error,
+                ["on_front"] = front.Contains(p),
+            })]),
+        };
+    }
+
+    private static JsonObject BudgetNode(BudgetVerdict b) => new()
+    {
+        ["budget"] = b.Budget,
+        ["seeds"] = b.Seeds,
+        ["effect"] = IntervalNode(b.Effect),
+        ["direction"] = b.Direction.ToString(),
+    };
+
+    private static JsonObject Pair(PairStatistics p) => new()
+    {
+        ["budget"] = p.Budget,
+        ["seed"] = p.Seed,
+        ["mcnemar_p"] = p.McNemarP,
+        ["accuracy_difference"] = IntervalNode(p.AccuracyDifference),
+        ["speedup_ratio"] = new JsonArray([.. p.SpeedupRatios.Select(s => (JsonNode)new JsonObject
+        {
+            ["batch"] = s.Batch,
+            ["mode"] = s.Mode,
+            ["ratio"] = IntervalNode(s.Ratio),
         })]),
+    };
+
+    private static JsonObject IntervalNode(Statistics.Interval i) => new()
+    {
+        ["estimate"] = ProfileJson.Finite(i.Estimate),
+        ["ci95"] = new JsonArray(ProfileJson.Finite(i.Low), ProfileJson.Finite(i.High)),
     };
 }

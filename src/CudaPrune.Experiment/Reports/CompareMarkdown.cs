@@ -59,7 +59,7 @@ public static class CompareMarkdown
     {
         var batches = r.Options.BatchSizes;
         bool graphs = r.Variants.All(v => batches.All(b => ClaimEvaluation.Latency(v, b, "graph") is not null));
-        var header = new List<string> { "method", "budget", "params", "FLOPs (kept)", "acc. before FT", "acc. after FT (± SE)" };
+        var header = new List<string> { "method", "budget", "seed", "depth", "params", "FLOPs (kept)", "acc. before FT", "acc. after FT (± SE)" };
         foreach (int b in batches)
         {
             header.Add($"b={b} ms, median (p90)");
@@ -80,6 +80,8 @@ public static class CompareMarkdown
             {
                 isBaseline ? "baseline" : $"{v.MethodName} ({v.Criterion})",
                 v.Budget is double budget ? Units.Number(budget, "0.00") : "—",
+                Inv($"{v.Seed}"),
+                v.DepthProfile,
                 Inv($"{v.Params:N0}") + (isBaseline ? "" : $" ({Units.Percent(v.ParamsKept)})"),
                 Units.Count(v.Flops) + (isBaseline ? "" : $" ({Units.Percent(v.FlopsKept)})"),
                 isBaseline ? "—" : Units.Percent(v.AccuracyBefore, 2),
@@ -89,7 +91,7 @@ public static class CompareMarkdown
                 foreach (var mode in graphs ? new[] { "eager", "graph" } : ["eager"])
                 {
                     var s = ClaimEvaluation.Latency(v, b, mode);
-                    var reference = ClaimEvaluation.Latency(r.Baseline, b, mode);
+                    var reference = ClaimEvaluation.Latency(r.BaselineOf(v.Seed), b, mode);
                     row.Add(s is null ? "n/a" : $"{Units.Millis(s.Median)} ({Units.Millis(s.P90)})");
                     row.Add(s is null || reference is null ? "n/a" : Units.Number(reference.Median / s.Median, "F2") + "x");
                 }
@@ -101,39 +103,60 @@ public static class CompareMarkdown
     private static void Claims(StringBuilder md, CompareResults r)
     {
         md.AppendLine("## Do the measurements support the claim?").AppendLine();
-        if (r.Claims.Count == 0)
+        if (r.Accuracy is null)
         {
             md.AppendLine("No budget produced a matched pair of models: nothing to judge (see the notes).").AppendLine();
             return;
         }
-        md.AppendLine("Latencies count as different only when their p10–p90 ranges do not overlap; accuracies only when they differ by more than one " +
-            "standard error of the difference, √(p₁(1−p₁)/n + p₂(1−p₂)/n) on n test images. The verdict is given per batch size, because launch " +
-            "overhead, which depends on the number of kernels rather than on FLOPs, weighs most at batch 1.").AppendLine();
+        md.AppendLine(Inv($"Each half of the claim is judged on its own, per budget, pooled over {r.Seeds.Count} seed(s) ({string.Join(", ", r.Seeds)}), ") +
+            "with a 95 % interval: a budget counts for or against only when its whole interval lies one side of \"no difference\". " +
+            "Accuracy: accuracy(channel) − accuracy(layer) on the same test images (paired bootstrap over the images; McNemar's exact test per pair below). " +
+            "Speed: latency(channel) ÷ latency(layer) (above 1: layer pruning faster), geometric mean over seeds, bootstrap over the timing runs. " +
+            "Speed is judged per batch size and timing mode, because launch overhead, which depends on the number of kernels rather than on FLOPs, weighs most at batch 1.").AppendLine();
+
+        var acc = r.Accuracy;
+        md.AppendLine(Inv($"### Accuracy: {ClaimEvaluation.Describe(acc.Verdict)} (mean difference {100 * acc.Effect:+0.00;-0.00;0.00} points)")).AppendLine();
+        foreach (var b in acc.Budgets)
+            md.AppendLine(Inv($"- Budget {b.Budget:0.00} ({b.Seeds} seed(s)): channel − layer = {100 * b.Effect.Estimate:+0.00;-0.00;0.00} points, 95 % interval [{100 * b.Effect.Low:+0.00;-0.00;0.00}, {100 * b.Effect.High:+0.00;-0.00;0.00}]: ") +
+                Direction(b.Direction, "channel pruning keeps more accuracy", "layer pruning keeps more accuracy"));
+        md.AppendLine();
         foreach (var c in r.Claims)
         {
-            md.AppendLine($"### Batch {c.Batch}, {(c.Mode == "graph" ? "CUDA graph replay" : "eager (one launch per kernel)")}: {ClaimEvaluation.Describe(c.Verdict)}").AppendLine();
-            foreach (var x in c.Comparisons)
-            {
-                double faster = x.ChannelLatency.Median / x.LayerLatency.Median;
-                md.AppendLine(Inv($"- Budget {x.Budget:0.00}, speed: layer {Units.Millis(x.LayerLatency.Median)} ms (p10–p90 {Units.Millis(x.LayerLatency.P10)}–{Units.Millis(x.LayerLatency.P90)}) vs channel {Units.Millis(x.ChannelLatency.Median)} ms ({Units.Millis(x.ChannelLatency.P10)}–{Units.Millis(x.ChannelLatency.P90)}): ") +
-                    x.Speed switch
-                    {
-                        Difference.FavoursClaim => Inv($"layer pruning is faster ({faster:F2}x), beyond the noise."),
-                        Difference.AgainstClaim => Inv($"channel pruning is faster ({1 / faster:F2}x), beyond the noise — against the claim."),
-                        _ => Inv($"within the noise (the ranges overlap; medians differ {faster:F2}x)."),
-                    });
-                double diff = 100 * (x.ChannelAccuracy - x.LayerAccuracy);
-                md.AppendLine(Inv($"  Accuracy: channel {Units.Percent(x.ChannelAccuracy, 2)} vs layer {Units.Percent(x.LayerAccuracy, 2)}, difference {diff:+0.00;-0.00;0.00} points, SE {100 * x.StandardError:F2}: ") +
-                    x.Accuracy switch
-                    {
-                        Difference.FavoursClaim => "channel pruning keeps more accuracy, beyond one SE.",
-                        Difference.AgainstClaim => "layer pruning keeps more accuracy, beyond one SE — against the claim.",
-                        _ => "within one SE: no difference can be claimed.",
-                    });
-            }
+            md.AppendLine(Inv($"### Speed, batch {c.Batch}, {(c.Mode == "graph" ? "CUDA graph replay" : "eager (one launch per kernel)")}: {ClaimEvaluation.Describe(c.Verdict)} (layer pruning {c.Effect:F2}x as fast as channel pruning, geometric mean)")).AppendLine();
+            foreach (var b in c.Budgets)
+                md.AppendLine(Inv($"- Budget {b.Budget:0.00}: latency(channel) ÷ latency(layer) = {b.Effect.Estimate:F2}, 95 % interval [{b.Effect.Low:F2}, {b.Effect.High:F2}]: ") +
+                    Direction(b.Direction, "layer pruning is faster", "channel pruning is faster"));
             md.AppendLine();
         }
+
+        md.AppendLine("### Every pair").AppendLine();
+        var header = new List<string> { "budget", "seed", "layer acc.", "channel acc.", "difference [95 %]", "McNemar p" };
+        var speedKeys = r.PairStatistics.SelectMany(p => p.SpeedupRatios.Select(x => (x.Batch, x.Mode))).Distinct().ToList();
+        header.AddRange(speedKeys.Select(k => $"b={k.Batch} {k.Mode} ratio [95 %]"));
+        var rows = new List<List<string>>();
+        foreach (var p in r.PairStatistics)
+        {
+            var (layer, channel) = r.Pairs.First(x => x.Layer.Budget == p.Budget && x.Layer.Seed == p.Seed);
+            var row = new List<string>
+            {
+                Units.Number(p.Budget, "0.00"), Inv($"{p.Seed}"), Units.Percent(layer.AccuracyAfter, 2), Units.Percent(channel.AccuracyAfter, 2),
+                Inv($"{100 * p.AccuracyDifference.Estimate:+0.00;-0.00;0.00} [{100 * p.AccuracyDifference.Low:+0.00;-0.00;0.00}, {100 * p.AccuracyDifference.High:+0.00;-0.00;0.00}]"),
+                p.McNemarP < 1e-4 ? "< 0.0001" : Inv($"{p.McNemarP:0.0000}"),
+            };
+            foreach (var k in speedKeys)
+                row.Add(p.SpeedupRatios.FirstOrDefault(x => x.Batch == k.Batch && x.Mode == k.Mode) is { Mode: not null } x
+                    ? Inv($"{x.Ratio.Estimate:F2} [{x.Ratio.Low:F2}, {x.Ratio.High:F2}]") : "n/a");
+            rows.Add(row);
+        }
+        Table(md, header, rows);
     }
+
+    private static string Direction(Difference d, string claim, string against) => d switch
+    {
+        Difference.FavoursClaim => claim + ", beyond the noise.",
+        Difference.AgainstClaim => against + ", beyond the noise — against the claim.",
+        _ => "within the noise: no difference can be claimed.",
+    };
 
     private static void Layers(StringBuilder md, CompareResults r)
     {

@@ -10,8 +10,11 @@ public sealed record SampleStats(int Count, double Median, double P10, double P9
         var sorted = samples.ToArray();
         Array.Sort(sorted);
         return new SampleStats(sorted.Length, Percentile(sorted, 0.5), Percentile(sorted, 0.1), Percentile(sorted, 0.9),
-            sorted[0], sorted[^1], sorted.Average());
+            sorted[0], sorted[^1], sorted.Average()) { Samples = sorted };
     }
+
+    /// <summary>The samples themselves, ascending (for bootstrap intervals); empty when only the summary was kept.</summary>
+    public IReadOnlyList<double> Samples { get; init; } = [];
 
     /// <summary>
     /// The <paramref name="p"/>-quantile of ascending <paramref name="sorted"/> values, interpolating linearly

@@ -18,7 +18,7 @@ public class CompareCommandTests
     private static readonly string[] Tiny =
     [
         "--quick", "--device", "cpu", "--model", "resnet20", "--train-subset", "30", "--test-subset", "20", "--epochs", "1", "--finetune-epochs", "1", "--budgets", "0.75,0.5",
-        "--batch-sizes", "1,2", "--runs", "2", "--warmup", "1", "--train-batch", "16",
+        "--batch-sizes", "1,2", "--runs", "2", "--warmup", "1", "--train-batch", "16", "--seeds", "1",
     ];
 
     [Test]
@@ -43,11 +43,29 @@ public class CompareCommandTests
             Assert.That(channelFlops, Is.EqualTo(layerFlops).Within(0.02), "both methods land on the same FLOPs");
         }
         Assert.That(variants.Select(v => File.Exists((string?)v!["checkpoint"])), Is.All.True, "every evaluated model is saved");
-        Assert.That(json["claims"]!.AsArray().Select(c => (int?)c!["batch"]), Is.EqualTo(new int?[] { 1, 2 }));
+        Assert.That(json["speed_claims"]!.AsArray().Select(c => (int?)c!["batch"]), Is.EqualTo(new int?[] { 1, 2 }));
+        Assert.That(json["pairs"]!.AsArray(), Has.Count.EqualTo(2));
+        Assert.That(json["pairs"]!.AsArray().Select(p => (double?)p!["mcnemar_p"]), Has.All.InRange(0.0, 1.0));
         foreach (var png in Directory.GetFiles(output, "*.png"))
             Assert.That(File.ReadAllBytes(png).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }), png);
         Assert.That(File.ReadAllText(Path.Combine(output, "report.md")), Does.Contain("Claim under test").And.Contain("Per-layer latency"));
-        Assert.That(run.Out, Does.Contain("claim at batch 1 (eager)"));
+        Assert.That(run.Out, Does.Contain("speed half at batch 1 (eager)").And.Contain("accuracy half of the claim"));
+    }
+
+    [Test]
+    public void AModelLayerPruningCannotBringToTheBudgetsFailsAtOnceNamingTheLevels()
+    {
+        using var data = new CifarFixture(trainPerClass: 3, testPerClass: 2);
+        data.WriteImageFolder(data.Root, "png");
+        var output = _folder.File("simplecnn");
+
+        var run = CliRunner.Run(["compare", "--quick", "--device", "cpu", "--model", "simplecnn", "--data", data.Root, "--out", output]);
+
+        Assert.That(run.ExitCode, Is.Not.Zero);
+        Assert.That(run.Error, Does.Contain("layer pruning of simplecnn cannot reach any of the budgets 0.75, 0.50").And.Contain("% of the FLOPs"));
+        Assert.That(run.Out, Does.Not.Contain("training"), "it fails before any training");
+        var levels = CudaPrune.Experiment.CompareExperiment.ReachableLayerLevels(Core.Models.ModelZoo.Create("simplecnn"));
+        Assert.That(levels.Max(), Is.LessThan(0.25));
     }
 
     private void AssertRefused(string[] args, string message, int exitCode = 2)

@@ -11,17 +11,18 @@ namespace CudaPrune.Tests.Experiment;
 public class ReportWriterTests
 {
     [Test]
-    public void MarkdownStatesTheClaimTheTableAndTheVerdictPerBatchSize()
+    public void MarkdownStatesTheClaimTheTableAndEachHalfsVerdict()
     {
         var md = CompareMarkdown.Write(SyntheticResults.Make(), ["accuracy-latency.png"]);
 
         Assert.That(md, Does.Contain($"**Claim under test:** {ClaimEvaluation.Claim}."));
-        Assert.That(md, Does.Contain("| method | budget | params | FLOPs (kept) | acc. before FT | acc. after FT (± SE) | b=1 ms, median (p90) | b=1 speed-up | b=64 ms, median (p90) | b=64 speed-up |"));
-        Assert.That(md, Does.Contain("### Batch 1, eager (one launch per kernel): supported"));
-        Assert.That(md, Does.Contain("### Batch 64, eager (one launch per kernel): partly supported"));
-        Assert.That(md, Does.Contain("within the noise (the ranges overlap"));
-        Assert.That(md, Does.Contain("layer pruning is faster (1.50x), beyond the noise"), "3 ms ÷ 2 ms at batch 1");
-        Assert.That(md, Does.Contain("| layer (output-change) | 0.50 |"));
+        Assert.That(md, Does.Contain("| method | budget | seed | depth | params | FLOPs (kept) | acc. before FT | acc. after FT (± SE) | b=1 ms, median (p90) | b=1 speed-up | b=64 ms, median (p90) | b=64 speed-up |"));
+        Assert.That(md, Does.Contain("### Accuracy: supported at every budget (mean difference +10.00 points)"));
+        Assert.That(md, Does.Contain("### Speed, batch 1, eager (one launch per kernel): supported at every budget (layer pruning 1.50x as fast as channel pruning"));
+        Assert.That(md, Does.Contain("### Speed, batch 64, eager (one launch per kernel): not shown: within the noise at every budget"));
+        Assert.That(md, Does.Contain("latency(channel) ÷ latency(layer) = 1.50"), "3 ms ÷ 2 ms at batch 1");
+        Assert.That(md, Does.Contain("### Every pair").And.Contain("McNemar p"));
+        Assert.That(md, Does.Contain("| layer (output-change) | 0.50 | 1 | 1 |"));
         Assert.That(md, Does.Contain("2.00x"), "the layer-pruned model's speed-up at batch 1: 4 ms ÷ 2 ms");
         Assert.That(md, Does.Contain("| layer1.1 | 1,000 | — | 750.0 |"), "the removed block shows as —");
         Assert.That(md, Does.Contain("![accuracy-latency](accuracy-latency.png)"));
@@ -39,14 +40,22 @@ public class ReportWriterTests
         Assert.That((string?)json["dataset"], Is.EqualTo("CIFAR-10 (JPEG copy)"));
         Assert.That((string?)json["run"]!["commit"], Is.EqualTo("0123abcd"));
         Assert.That((string?)json["run"]!["device"], Is.EqualTo("test device"));
-        Assert.That((int?)json["seeds"]!["seed"], Is.EqualTo(1));
+        Assert.That(json["seeds"]!.AsArray().Select(x => (int?)x), Is.EqualTo(new int?[] { 1 }));
         var variants = json["variants"]!.AsArray();
         Assert.That(variants.Select(v => (string?)v!["method"]), Is.EqualTo(new[] { "baseline", "layer", "channel" }));
         Assert.That((double?)variants[1]!["speedup"]!["1"]!["eager"], Is.EqualTo(4000.0 / 2000).Within(1e-9));
         Assert.That((double?)variants[2]!["accuracy_after_finetune"], Is.EqualTo(0.90));
         Assert.That(variants[1]!["layers_us"]!["64"]!.AsObject().ContainsKey("layer1.1"), Is.False);
         Assert.That((double?)variants[0]!["profile"]!["batches"]![0]!["end_to_end_us"]!["median"], Is.EqualTo(4000));
-        Assert.That(json["claims"]!.AsArray().Select(c => (string?)c!["verdict"]), Is.EqualTo(new[] { "Supported", "PartlySupported" }));
+        Assert.That(json["speed_claims"]!.AsArray().Select(c => (string?)c!["verdict"]), Is.EqualTo(new[] { "Supported", "WithinNoise" }));
+        Assert.That((string?)json["accuracy_claim"]!["verdict"], Is.EqualTo("Supported"));
+        var pair = json["pairs"]!.AsArray().Single()!;
+        Assert.That((double?)pair["mcnemar_p"], Is.LessThan(1e-20));
+        Assert.That((double?)pair["accuracy_difference"]!["estimate"], Is.EqualTo(0.10).Within(1e-12));
+        Assert.That(pair["accuracy_difference"]!["ci95"]!.AsArray(), Has.Count.EqualTo(2));
+        Assert.That((double?)pair["speedup_ratio"]![0]!["ratio"]!["estimate"], Is.EqualTo(1.5).Within(1e-12));
+        Assert.That((string?)variants[1]!["depth_profile"], Is.EqualTo("1"));
+        Assert.That(json["pareto"]!.AsArray(), Has.Count.EqualTo(2));
         Assert.That((double?)json["timings"]![1]!["cpu_seconds"], Is.EqualTo(9));
     }
 
