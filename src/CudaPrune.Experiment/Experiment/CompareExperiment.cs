@@ -4,6 +4,7 @@ using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.Data;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Training;
+using CudaPrune.Experiment.Engines;
 using CudaPrune.Profiling.Latency;
 using CudaPrune.Pruning.Channels;
 using CudaPrune.Pruning.Criteria;
@@ -68,12 +69,14 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             }
 
             var profiles = _clock.Time("profile", () => ProfileAll(device, live));
+            // A production engine beside ours, on the same cores, interleaved: only where both run on the CPU.
+            var engines = backend.Kind == DeviceKind.Cpu ? _clock.Time("second engine", () => MeasureEngines(device, live)) : [];
             var reference = live[0].Model.Spec;
             var variants = live.Select((l, i) => l.Seed.Complete(l.Model, reference, test.Count, profiles[i])).ToList();
             var results = new CompareResults(_options, reference.Name, LayerBreakdown.Layers(reference), dataset, train.Count, test.Count,
                 loaded ? $"loaded from {Path.GetFullPath(_options.Baseline!)}" : $"trained for {_options.Epochs} epoch(s), one per seed",
                 run.Finished(), variants, skipped, [], _clock.Phases);
-            return results.Judged();
+            return (results with { Engines = engines }).Judged();
         }
         finally
         {
@@ -82,6 +85,29 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
     }
 
     private static string Slug(string suffix) => suffix.Replace(' ', '-');
+
+    /// <summary>Every evaluated model timed by our CPU engine and by ONNX Runtime, interleaved, at each batch size.</summary>
+    private List<EngineLatencies> MeasureEngines(ProfilingDevice device, List<(VariantSeed Seed, Model Model)> models)
+    {
+        using var ours = new CudaPruneEngine(device, _options.Seed);
+        using var ort = new OnnxRuntimeEngine(new OnnxRuntimeOptions { Seed = _options.Seed });
+        var timer = new InterleavedLatency(new InterleaveOptions
+        {
+            WarmupRounds = 2,
+            MinRounds = _options.IsQuick ? 10 : 30,
+            MinSeconds = _options.IsQuick ? 0.5 : 2,
+            Seed = _options.Seed,
+        }) { Cancel = Cancel };
+        var subjects = models.Select(m => new LatencySubject(m.Seed.Label, m.Model)).ToList();
+        var tables = new List<EngineLatencies>();
+        foreach (int batch in _options.BatchSizes)
+        {
+            progress.Phase($"second engine: {subjects.Count} models at batch {batch}, ours and {ort.Name} interleaved"
+                + (ort.Availability.IsAvailable ? "" : $" ({ort.Name} not available: {ort.Availability.Reason})"));
+            tables.Add(EngineComparison.Measure([ours, ort], subjects, batch, timer));
+        }
+        return tables;
+    }
 
     /// <summary>
     /// Fails before any pruning when layer pruning can reach none of the budgets (simplecnn: removing one conv

@@ -24,6 +24,9 @@ public sealed record CompareResults(
     IReadOnlyList<BatchClaim> Claims,
     IReadOnlyList<PhaseTiming> Timings)
 {
+    /// <summary>Per batch size, every model's latency in each engine (ours and ONNX Runtime), measured interleaved; empty on a GPU run.</summary>
+    public IReadOnlyList<Engines.EngineLatencies> Engines { get; init; } = [];
+
     /// <summary>The accuracy half of the claim (null without a matched pair).</summary>
     public AccuracyClaim? Accuracy { get; init; }
 

@@ -56,6 +56,7 @@ public static class CompareJson
             },
             ["variants"] = new JsonArray([.. r.Variants.Select(v => (JsonNode)Variant(v, r))]),
             ["skipped"] = new JsonArray([.. r.Skipped.Select(s => (JsonNode)JsonValue.Create(s))]),
+            ["engines"] = EnginesNode(r),
             ["pairs"] = new JsonArray([.. r.PairStatistics.Select(p => (JsonNode)Pair(p))]),
             ["accuracy_claim"] = r.Accuracy is { } a ? new JsonObject
             {
@@ -96,7 +97,31 @@ public static class CompareJson
         ["layers_us"] = new JsonObject([.. r.Options.BatchSizes.Select(b => new KeyValuePair<string, JsonNode?>(b.ToString(System.Globalization.CultureInfo.InvariantCulture),
             new JsonObject([.. LayerBreakdown.Microseconds(v.Profile.At(b).Kernels, r.BaselineLayers).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))])))]),
         ["profile"] = ProfileJson.ToNode(v.Profile),
+        ["latency_by_engine"] = new JsonObject([.. r.Engines.Select(t => new KeyValuePair<string, JsonNode?>(
+            t.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new JsonObject([.. t.Rows.Where(row => row.Label == v.Label).Select(row => new KeyValuePair<string, JsonNode?>(row.Engine, new JsonObject
+            {
+                ["median_ms"] = row.Latency.Stats.Median,
+                ["p10_ms"] = row.Latency.Stats.P10,
+                ["p90_ms"] = row.Latency.Stats.P90,
+                ["runs"] = row.Latency.Stats.Count,
+            }))])))]),
     };
+
+    // The engines of the interleaved CPU measurement: which ran (with what settings) and which could not, and why.
+    private static JsonArray EnginesNode(CompareResults r)
+    {
+        var first = r.Engines.FirstOrDefault();
+        if (first is null) return [];
+        var names = first.Descriptions.Keys.Concat(first.Skipped.Select(s => s.Engine)).Distinct();
+        return new JsonArray([.. names.Select(n => (JsonNode)new JsonObject
+        {
+            ["name"] = n,
+            ["available"] = first.Skipped.All(s => s.Engine != n),
+            ["reason"] = first.Skipped.FirstOrDefault(s => s.Engine == n)?.Reason,
+            ["description"] = first.Descriptions.TryGetValue(n, out var d) ? d : null,
+        })]);
+    }
 
     private static JsonNode? Speedup(VariantResult baseline, VariantResult v, int batch, string mode)
     {

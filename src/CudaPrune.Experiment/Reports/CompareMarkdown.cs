@@ -22,6 +22,7 @@ public static class CompareMarkdown
         Setup(md, r);
         Results(md, r);
         Claims(md, r);
+        SecondEngine(md, r);
         Layers(md, r);
         if (plots.Count > 0)
         {
@@ -149,6 +150,46 @@ public static class CompareMarkdown
             rows.Add(row);
         }
         Table(md, header, rows);
+    }
+
+    // Every model in ours and in ONNX Runtime, measured in the same interleaved rounds (CPU runs only).
+    private static void SecondEngine(StringBuilder md, CompareResults r)
+    {
+        if (r.Engines.Count == 0) return;
+        md.AppendLine("## A second engine: ONNX Runtime on the same CPU").AppendLine();
+        var first = r.Engines[0];
+        foreach (var (name, description) in first.Descriptions) md.AppendLine($"- `{name}`: {description}");
+        foreach (var skipped in first.Skipped) md.AppendLine($"- `{skipped.Engine}`: **not available** ({skipped.Reason}); its column is empty.");
+        md.AppendLine("- Every model in both engines, interleaved round by round (docs/EXPERIMENT.md), so machine load hits both alike; median ms with p10–p90. " +
+            "Ours here is the same end-to-end pass as in the results table, measured again in these rounds.").AppendLine();
+        var header = new List<string> { "model" };
+        foreach (var t in r.Engines) header.AddRange([$"b={t.Batch} ours ms", $"b={t.Batch} ONNX Runtime ms", $"b={t.Batch} ours ÷ ORT"]);
+        var rows = new List<List<string>>();
+        foreach (var v in r.Variants)
+        {
+            var row = new List<string> { v.Label };
+            foreach (var t in r.Engines)
+            {
+                var ours = t.Find("cudaprune", v.Label)?.Latency.Stats;
+                var ort = t.Find("onnxruntime", v.Label)?.Latency.Stats;
+                row.Add(ours is null ? "n/a" : Inv($"{ours.Median:F3} ({ours.P10:F3}–{ours.P90:F3})"));
+                row.Add(ort is null ? "n/a" : Inv($"{ort.Median:F3} ({ort.P10:F3}–{ort.P90:F3})"));
+                row.Add(ours is null || ort is null ? "n/a" : Inv($"{ours.Median / ort.Median:F2}x"));
+            }
+            rows.Add(row);
+        }
+        Table(md, header, rows);
+        if (r.Pairs.Count == 0) return;
+        md.AppendLine("Speed half of the claim in each engine (latency(channel) ÷ latency(layer), geometric mean over seeds; above 1: layer pruning faster):").AppendLine();
+        foreach (var t in r.Engines)
+            foreach (var engine in new[] { "cudaprune", "onnxruntime" })
+            {
+                var ratios = r.Pairs.Select(p => (t.Find(engine, p.Channel.Label)?.Latency.Stats.Median, t.Find(engine, p.Layer.Label)?.Latency.Stats.Median))
+                    .Where(x => x.Item1 is not null && x.Item2 is not null).Select(x => x.Item1!.Value / x.Item2!.Value).ToList();
+                if (ratios.Count > 0)
+                    md.AppendLine(Inv($"- batch {t.Batch}, {engine}: {Math.Exp(ratios.Average(Math.Log)):F2}"));
+            }
+        md.AppendLine();
     }
 
     private static string Direction(Difference d, string claim, string against) => d switch

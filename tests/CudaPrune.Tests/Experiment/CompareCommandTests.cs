@@ -45,6 +45,10 @@ public class CompareCommandTests
         Assert.That(variants.Select(v => File.Exists((string?)v!["checkpoint"])), Is.All.True, "every evaluated model is saved");
         Assert.That(json["speed_claims"]!.AsArray().Select(c => (int?)c!["batch"]), Is.EqualTo(new int?[] { 1, 2 }));
         Assert.That(json["pairs"]!.AsArray(), Has.Count.EqualTo(2));
+        Assert.That(json["engines"]!.AsArray().Select(e => (string?)e!["name"]), Is.EquivalentTo(new[] { "cudaprune", "onnxruntime" }));
+        var engines = variants[0]!["latency_by_engine"]!["1"]!.AsObject();
+        Assert.That(engines.Select(kv => kv.Key), Is.EquivalentTo(new[] { "cudaprune", "onnxruntime" }), "the baseline timed by both engines at batch 1");
+        Assert.That((double?)engines["onnxruntime"]!["median_ms"], Is.GreaterThan(0));
         Assert.That(json["pairs"]!.AsArray().Select(p => (double?)p!["mcnemar_p"]), Has.All.InRange(0.0, 1.0));
         foreach (var png in Directory.GetFiles(output, "*.png"))
             Assert.That(File.ReadAllBytes(png).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }), png);
