@@ -36,6 +36,15 @@ public enum ClaimVerdict
 public sealed record PairStatistics(double Budget, int Seed, double McNemarP, Interval AccuracyDifference,
     IReadOnlyList<(int Batch, string Mode, Interval Ratio)> SpeedupRatios);
 
+/// <summary>
+/// Accuracy at equal measured latency: the layer-pruned model against the channel-pruned model whose latency at
+/// <paramref name="Batch"/> was matched to it (before fine-tuning, on the same machine).
+/// </summary>
+/// <param name="AccuracyDifference">accuracy(iso-latency channel) − accuracy(layer), paired bootstrap interval.</param>
+/// <param name="LatencyRatio">The two models' measured eager latencies at <paramref name="Batch"/> in the final profile: channel ÷ layer (1 = matched).</param>
+public sealed record IsoLatencyStatistics(double Budget, int Seed, int Batch, double LayerAccuracy, double ChannelAccuracy, double ChannelFlopsKept,
+    double McNemarP, Interval AccuracyDifference, double? LatencyRatio);
+
 /// <summary>One budget's outcome for one half of the claim, pooled over the seeds.</summary>
 /// <param name="Effect">Speed: the geometric mean over seeds of latency(channel) ÷ latency(layer); accuracy: the mean over seeds of accuracy(channel) − accuracy(layer); with a 95 % interval.</param>
 public sealed record BudgetVerdict(double Budget, Interval Effect, Difference Direction, int Seeds);
@@ -98,6 +107,18 @@ public static class ClaimEvaluation
                 let c = Latency(p.Channel, b, mode)
                 where l is not null && c is not null
                 select (b, mode, Bootstrap.MedianRatio(Samples(c), Samples(l)))])).ToList();
+
+    /// <summary>Every iso-latency pair's statistics.</summary>
+    public static IReadOnlyList<IsoLatencyStatistics> IsoLatency(IReadOnlyList<(VariantResult Layer, VariantResult Iso)> pairs) =>
+        pairs.Select(p =>
+        {
+            int batch = p.Iso.IsoBatch ?? 0;
+            var l = Latency(p.Layer, batch, "eager");
+            var c = Latency(p.Iso, batch, "eager");
+            return new IsoLatencyStatistics(p.Layer.Budget ?? double.NaN, p.Layer.Seed, batch, p.Layer.AccuracyAfter, p.Iso.AccuracyAfter, p.Iso.FlopsKept,
+                McNemar.PValue(p.Iso.Correct, p.Layer.Correct), Bootstrap.AccuracyDifference(p.Iso.Correct, p.Layer.Correct),
+                l is null || c is null ? null : c.Median / l.Median);
+        }).ToList();
 
     /// <summary>The accuracy half: per budget pooled over seeds.</summary>
     public static AccuracyClaim? Accuracy(IReadOnlyList<(VariantResult Layer, VariantResult Channel)> pairs)

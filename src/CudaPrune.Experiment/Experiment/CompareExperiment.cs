@@ -231,16 +231,83 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             return;
         }
         FineTune(channel, VariantMethod.Channel, budget, train, test, modelsFolder, live, seed, suffix);
+
+        if (!_options.IsoLatency) return;
+        var layerModel = live.Last(l => l.Item1.Method == VariantMethod.Layer).Item2;
+        foreach (int batch in _options.BatchSizes)
+        {
+            Cancel.ThrowIfCancellationRequested();
+            var iso = IsoLatencyPrune(baseline, layerModel, batch, calibration, seed);
+            progress.Phase(FormattableString.Invariant(
+                $"iso-latency b{batch} {budget:0.00}{suffix}: channel pruning to {iso.FlopsKept:P1} of the FLOPs matches the layer-pruned model's latency at batch {batch}"));
+            FineTune(iso, VariantMethod.IsoLatency, budget, train, test, modelsFolder, live, seed, suffix, batch);
+        }
+    }
+
+    // Rounds of timing per candidate in the iso-latency search, and its steps: enough to land within a few per cent.
+    private const int IsoRuns = 7, IsoSteps = 7;
+
+    /// <summary>
+    /// Channel pruning of <paramref name="baseline"/> to the FLOPs at which its measured latency at <paramref name="batch"/>
+    /// equals <paramref name="layer"/>'s: a bisection on the FLOPs kept, each candidate pruned (not fine-tuned) and timed.
+    /// </summary>
+    private PruneResult IsoLatencyPrune(Model baseline, Model layer, int batch, CalibrationSet? calibration, int seed)
+    {
+        using var device = ProfilingDevice.For(backend);
+        double target = MedianMicroseconds(layer, batch, device, seed);
+        double low = 0.02, high = 0.999;
+        PruneResult? best = null;
+        double bestGap = double.PositiveInfinity;
+        for (int step = 0; step < IsoSteps; step++)
+        {
+            double keep = (low + high) / 2;
+            PruneResult candidate;
+            try
+            {
+                candidate = ChannelPruner.Prune(baseline, new ChannelPruneOptions
+                {
+                    Criterion = _options.ChannelCriterion,
+                    Target = PruneTarget.Flops(keep),
+                    Calibration = calibration,
+                    Seed = seed,
+                    DisposeSource = false,
+                    Tolerance = 1.0, // any landing point is a valid candidate: the latency decides
+                });
+            }
+            catch (TargetUnreachableException)
+            {
+                low = keep;
+                continue;
+            }
+            double latency = MedianMicroseconds(candidate.Model, batch, device, seed);
+            double gap = Math.Abs(latency / target - 1);
+            if (gap < bestGap)
+            {
+                best?.Model.Dispose();
+                (best, bestGap) = (candidate, gap);
+            }
+            else candidate.Model.Dispose();
+            if (latency > target) high = keep; else low = keep;
+        }
+        return best ?? throw new TargetUnreachableException($"no channel pruning of {baseline.Spec.Name} could be timed against the layer-pruned model at batch {batch}");
+    }
+
+    private double MedianMicroseconds(Model model, int batch, ProfilingDevice device, int seed)
+    {
+        using var pass = new EndToEndPass(model, batch, device, seed);
+        pass.Run(); // warm-up
+        var runs = Enumerable.Range(0, IsoRuns).Select(_ => pass.Run()).ToArray();
+        return Statistics.Bootstrap.Median(runs);
     }
 
     /// <summary>Evaluates the pruned model, fine-tunes it, evaluates and saves it; adds it to <paramref name="live"/>.</summary>
     private void FineTune(PruneResult pruned, VariantMethod method, double budget, CifarDataset train, CifarDataset test,
-        string modelsFolder, List<(VariantSeed, Model)> live, int seed, string suffix)
+        string modelsFolder, List<(VariantSeed, Model)> live, int seed, string suffix, int? isoBatch = null)
     {
         var model = pruned.Model;
         try
         {
-            string name = method.ToString().ToLowerInvariant() + suffix;
+            string name = (method == VariantMethod.IsoLatency ? $"iso-latency b{isoBatch}" : method.ToString().ToLowerInvariant()) + suffix;
             double before = Evaluator.Evaluate(model, test).Accuracy;
             progress.Phase(FormattableString.Invariant(
                 $"{name} {budget:0.00}: {pruned.After.Params:N0} params ({pruned.ParamsKept:P1}), {pruned.FlopsKept:P1} of the FLOPs; test accuracy before fine-tuning {before:P2}"));
@@ -251,9 +318,10 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             var evaluated = Evaluator.Evaluate(model, test);
             double after = evaluated.Accuracy;
             progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: after {_options.FinetuneEpochs} epoch(s) of fine-tuning {after:P2}; depth {DepthProfile.Format(model.Spec)}"));
-            var path = Path.Combine(modelsFolder, FormattableString.Invariant($"{method.ToString().ToLowerInvariant()}-{budget:0.00}{Slug(suffix)}.safetensors"));
+            string file = method == VariantMethod.IsoLatency ? $"iso-latency-b{isoBatch}" : method.ToString().ToLowerInvariant();
+            var path = Path.Combine(modelsFolder, FormattableString.Invariant($"{file}-{budget:0.00}{Slug(suffix)}.safetensors"));
             Checkpoint.Save(model, path, Metadata(method.ToString().ToLowerInvariant(), budget, after, seed));
-            live.Add((new VariantSeed(method, budget, pruned.Criterion, after, pruned.Notes, path, seed, suffix) { AccuracyBefore = before, Correct = evaluated.Correct }, model));
+            live.Add((new VariantSeed(method, budget, pruned.Criterion, after, pruned.Notes, path, seed, suffix) { AccuracyBefore = before, Correct = evaluated.Correct, IsoBatch = isoBatch }, model));
         }
         catch
         {
@@ -317,7 +385,11 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
 
         public IReadOnlyList<bool> Correct { get; init; } = [];
 
-        public string Label => (Budget is double b ? FormattableString.Invariant($"{Method.ToString().ToLowerInvariant()} {b:0.00}") : "baseline") + Suffix;
+        public int? IsoBatch { get; init; }
+
+        public string Label => (Budget is double b
+            ? FormattableString.Invariant($"{(Method == VariantMethod.IsoLatency ? "iso-latency" : Method.ToString().ToLowerInvariant())}{(IsoBatch is int ib ? $" b{ib}" : "")} {b:0.00}")
+            : "baseline") + Suffix;
 
         public VariantResult Complete(Model model, ModelSpec baseline, int testImages, ModelProfile profile)
         {
@@ -328,6 +400,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             {
                 Seed = Seed,
                 SeedSuffix = Suffix,
+                IsoBatch = IsoBatch,
                 Correct = Correct,
                 DepthProfile = Pruning.Layers.DepthProfile.Format(Pruning.Layers.DepthProfile.Of(model.Spec, baseline)),
             };

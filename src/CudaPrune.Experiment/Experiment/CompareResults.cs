@@ -48,9 +48,19 @@ public sealed record CompareResults(
         .Where(p => p.Layer is not null && p.Channel is not null)
         .Select(p => (p.Layer!, p.Channel!)).ToList();
 
+    /// <summary>Every (layer-pruned, iso-latency channel-pruned) pair: same budget and seed, one per batch size matched.</summary>
+    public IReadOnlyList<(VariantResult Layer, VariantResult Iso)> IsoPairs =>
+        [.. Variants.Where(v => v.Method == VariantMethod.IsoLatency)
+            .Select(iso => (Layer: Find(VariantMethod.Layer, iso.Budget ?? double.NaN, iso.Seed), Iso: iso))
+            .Where(p => p.Layer is not null).Select(p => (p.Layer!, p.Iso))];
+
+    /// <summary>Accuracy at equal measured latency, per iso-latency pair.</summary>
+    public IReadOnlyList<IsoLatencyStatistics> IsoLatency { get; init; } = [];
+
     /// <summary>With the statistics and both halves of the claim computed from the variants.</summary>
     public CompareResults Judged() => this with
     {
+        IsoLatency = ClaimEvaluation.IsoLatency(IsoPairs),
         Claims = ClaimEvaluation.Speed(Pairs, Options.BatchSizes),
         Accuracy = ClaimEvaluation.Accuracy(Pairs),
         PairStatistics = ClaimEvaluation.Pairs(Pairs, Options.BatchSizes),

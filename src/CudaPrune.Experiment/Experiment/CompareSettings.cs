@@ -52,6 +52,12 @@ public sealed record CompareSettings
     /// </summary>
     public int Seeds { get; init; } = 3;
 
+    /// <summary>
+    /// Also prune by channels to the layer-pruned model's measured latency at each batch size (iso-latency), fine-tune
+    /// and compare accuracy at equal latency.
+    /// </summary>
+    public bool IsoLatency { get; init; } = true;
+
     public int CalibrationBatches { get; init; } = 4;
 
     public int CalibrationBatchSize { get; init; } = 64;

@@ -12,6 +12,8 @@ public enum VariantMethod
     Layer,
     /// <summary>Channels (filters) removed.</summary>
     Channel,
+    /// <summary>Channels removed until the model's measured latency matched the layer-pruned model's (iso-latency, at <see cref="VariantResult.IsoBatch"/>).</summary>
+    IsoLatency,
 }
 
 /// <summary>One model of the experiment: how it was made, its size and cost, its accuracy before and after fine-tuning, its latency profile.</summary>
@@ -38,8 +40,8 @@ public sealed record VariantResult(
     IReadOnlyList<string> Notes,
     ModelProfile Profile)
 {
-    /// <summary>"baseline", "layer", "channel".</summary>
-    public string MethodName => Method.ToString().ToLowerInvariant();
+    /// <summary>"baseline", "layer", "channel", "iso-latency".</summary>
+    public string MethodName => Method == VariantMethod.IsoLatency ? "iso-latency" : Method.ToString().ToLowerInvariant();
 
     /// <summary>The seed of its training, pruning calibration and fine-tuning (a loaded baseline serves every seed).</summary>
     public int Seed { get; init; } = 1;
@@ -50,8 +52,12 @@ public sealed record VariantResult(
     /// <summary>Residual blocks per stage ("3-1-3", <see cref="Pruning.Layers.DepthProfile"/>).</summary>
     public string DepthProfile { get; init; } = "";
 
-    /// <summary>"baseline", "layer 0.50", "channel 0.50" (with " s2" for every seed but the first).</summary>
-    public string Label => (Budget is double b ? FormattableString.Invariant($"{MethodName} {b:0.00}") : MethodName) + SeedSuffix;
+    /// <summary>For <see cref="VariantMethod.IsoLatency"/>: the batch size whose latency was matched.</summary>
+    public int? IsoBatch { get; init; }
+
+    /// <summary>"baseline", "layer 0.50", "channel 0.50", "iso-latency b1 0.50" (with " s2" for every seed but the first).</summary>
+    public string Label => (Budget is double b
+        ? FormattableString.Invariant($"{MethodName}{(IsoBatch is int ib ? $" b{ib}" : "")} {b:0.00}") : MethodName) + SeedSuffix;
 
     /// <summary>" s{seed}" when the run has several seeds and this is not the first, else "".</summary>
     public string SeedSuffix { get; init; } = "";

@@ -17,6 +17,7 @@ public static class LayerLatencyPlot
             [VariantMethod.Baseline] = palette.GetColor(7),
             [VariantMethod.Layer] = palette.GetColor(3),
             [VariantMethod.Channel] = palette.GetColor(0),
+            [VariantMethod.IsoLatency] = palette.GetColor(2),
         };
         var layers = r.BaselineLayers;
         var perSeries = series.Select(v => LayerBreakdown.Microseconds(v.Profile.At(batch).Kernels, layers)).ToList();

@@ -57,6 +57,18 @@ public static class CompareJson
             ["variants"] = new JsonArray([.. r.Variants.Select(v => (JsonNode)Variant(v, r))]),
             ["skipped"] = new JsonArray([.. r.Skipped.Select(s => (JsonNode)JsonValue.Create(s))]),
             ["engines"] = EnginesNode(r),
+            ["iso_latency"] = new JsonArray([.. r.IsoLatency.Select(i => (JsonNode)new JsonObject
+            {
+                ["budget"] = i.Budget,
+                ["seed"] = i.Seed,
+                ["batch"] = i.Batch,
+                ["layer_accuracy"] = i.LayerAccuracy,
+                ["channel_accuracy"] = i.ChannelAccuracy,
+                ["channel_flops_kept"] = i.ChannelFlopsKept,
+                ["mcnemar_p"] = i.McNemarP,
+                ["accuracy_difference"] = IntervalNode(i.AccuracyDifference),
+                ["latency_ratio_channel_over_layer"] = i.LatencyRatio is double lr ? ProfileJson.Finite(lr) : null,
+            })]),
             ["pairs"] = new JsonArray([.. r.PairStatistics.Select(p => (JsonNode)Pair(p))]),
             ["accuracy_claim"] = r.Accuracy is { } a ? new JsonObject
             {

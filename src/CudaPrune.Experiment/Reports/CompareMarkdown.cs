@@ -22,6 +22,7 @@ public static class CompareMarkdown
         Setup(md, r);
         Results(md, r);
         Claims(md, r);
+        IsoLatency(md, r);
         SecondEngine(md, r);
         Layers(md, r);
         if (plots.Count > 0)
@@ -150,6 +151,24 @@ public static class CompareMarkdown
             rows.Add(row);
         }
         Table(md, header, rows);
+    }
+
+    private static void IsoLatency(StringBuilder md, CompareResults r)
+    {
+        if (r.IsoLatency.Count == 0) return;
+        md.AppendLine("## Accuracy at equal latency (iso-latency)").AppendLine();
+        md.AppendLine("Matched FLOPs favour neither method's speed; the deployment question is accuracy at the same *measured* latency " +
+            "(Elkerdawy et al. 2020). For each layer-pruned model and batch size, channel pruning was searched (bisection on the FLOPs kept, " +
+            "each candidate timed before fine-tuning) until its latency matched, then fine-tuned like the others. Difference: accuracy(channel) − " +
+            "accuracy(layer), paired bootstrap 95 %; the last column is the matched models' latency ratio in the final profile (1.00 = equal).").AppendLine();
+        var rows = r.IsoLatency.Select(i => new List<string>
+        {
+            Units.Number(i.Budget, "0.00"), Inv($"{i.Seed}"), Inv($"{i.Batch}"), Units.Percent(i.ChannelFlopsKept), Units.Percent(i.LayerAccuracy, 2), Units.Percent(i.ChannelAccuracy, 2),
+            Inv($"{100 * i.AccuracyDifference.Estimate:+0.00;-0.00;0.00} [{100 * i.AccuracyDifference.Low:+0.00;-0.00;0.00}, {100 * i.AccuracyDifference.High:+0.00;-0.00;0.00}]"),
+            i.McNemarP < 1e-4 ? "< 0.0001" : Inv($"{i.McNemarP:0.0000}"),
+            i.LatencyRatio is double lr ? Inv($"{lr:F2}") : "n/a",
+        }).ToList();
+        Table(md, ["budget", "seed", "batch", "channel FLOPs kept", "layer acc.", "channel acc.", "difference [95 %]", "McNemar p", "latency ratio"], rows);
     }
 
     // Every model in ours and in ONNX Runtime, measured in the same interleaved rounds (CPU runs only).

@@ -36,12 +36,18 @@ public class CompareCommandTests
         Assert.That((string?)json["dataset"], Is.EqualTo("CIFAR-10 (JPEG copy)"), "an image folder is the JPEG copy's layout");
         Assert.That((int?)json["test_images"], Is.EqualTo(20));
         var variants = json["variants"]!.AsArray();
-        Assert.That(variants.Select(v => (string?)v!["method"]), Is.EqualTo(new[] { "baseline", "layer", "channel", "layer", "channel" }));
-        foreach (var pair in new[] { (1, 2), (3, 4) })
+        Assert.That(variants.Select(v => (string?)v!["method"]), Is.EqualTo(new[]
         {
-            double layerFlops = (double)variants[pair.Item1]!["flops_kept"]!, channelFlops = (double)variants[pair.Item2]!["flops_kept"]!;
-            Assert.That(channelFlops, Is.EqualTo(layerFlops).Within(0.02), "both methods land on the same FLOPs");
+            "baseline", "layer", "channel", "iso-latency", "iso-latency", "layer", "channel", "iso-latency", "iso-latency",
+        }), "per budget: layer, channel at its FLOPs, channel at its latency for batch 1 and 2");
+        foreach (double budget in new[] { 0.75, 0.5 })
+        {
+            JsonNode Of(string method) => variants.Single(v => (string?)v!["method"] == method && (double?)v!["budget"] == budget)!;
+            Assert.That((double)Of("channel")["flops_kept"]!, Is.EqualTo((double)Of("layer")["flops_kept"]!).Within(0.02), "both methods land on the same FLOPs");
         }
+        var iso = json["iso_latency"]!.AsArray();
+        Assert.That(iso.Select(i => ((double?)i!["budget"], (int?)i["batch"])), Is.EqualTo(new (double?, int?)[] { (0.75, 1), (0.75, 2), (0.5, 1), (0.5, 2) }));
+        Assert.That(iso.Select(i => (double?)i!["mcnemar_p"]), Has.All.InRange(0.0, 1.0));
         Assert.That(variants.Select(v => File.Exists((string?)v!["checkpoint"])), Is.All.True, "every evaluated model is saved");
         Assert.That(json["speed_claims"]!.AsArray().Select(c => (int?)c!["batch"]), Is.EqualTo(new int?[] { 1, 2 }));
         Assert.That(json["pairs"]!.AsArray(), Has.Count.EqualTo(2));
