@@ -41,6 +41,10 @@ public static class CompareCommand
         var noGraph = new Option<bool>("--no-graph") { Description = "Do not time CUDA graph replays (they are timed by default where the device has graphs)." };
         var seed = new Option<int>("--seed") { Description = "The first seed (weights, data order, subsets, calibration, fine-tuning, profiling input); seed i is this + i.", DefaultValueFactory = _ => 1 };
         var seeds = new Option<int?>("--seeds") { Description = $"Independent repetitions (1–20): each trains its own baseline (unless --baseline is given), calibrates its pruning and fine-tunes; accuracies are mean ± 95 % over seeds, pairs are compared per seed. Full preset {full.Seeds}, quick preset {CompareSettings.Quick.Seeds}." };
+        var validation = new Option<int?>("--validation") { Description = $"Training images held out (class-balanced; at most a fifth of the training images) for pruning calibration and the baseline's per-epoch accuracy, so the test set is read once per final model; 0: none. Full preset {full.ValidationImages:N0}, quick {CompareSettings.Quick.ValidationImages}." };
+        var controls = new Option<string?>("--controls") { Description = "Controls (scratch-trained pruned architectures; layer and channel pruning with one criterion each of l1, taylor, random), first seed only: none, last (the last budget; quick preset) or every (every budget; full preset).", HelpName = "none|last|every" };
+        controls.AcceptOnlyFromAmong("none", "last", "every");
+        var noIso = new Option<bool>("--no-iso-latency") { Description = "Do not prune by channels to the layer-pruned models' measured latency (iso-latency pairs, one per budget, seed and batch size)." };
         var preset = new Option<string?>("--preset")
         {
             Description = "full: the GPU machine's preset (resnet20 on all of CIFAR-10, 30 epochs, budgets 0.75,0.5,0.3, batch 1 and 256; hours). "
@@ -59,7 +63,7 @@ public static class CompareCommand
             + "channel pruning keeps more accuracy' hold, per batch size, with the noise stated), results.json, results.csv and plots.")
         {
             model, baseline, budgets, criterion, layerCriterion, epochs, finetune, lr, finetuneLr, trainBatch, trainSubset, testSubset, batchSizes,
-            runs, warmup, flush, noGraph, seed, seeds, preset, isQuick, output, device,
+            runs, warmup, flush, noGraph, seed, seeds, validation, controls, noIso, preset, isQuick, output, device,
         };
         data.AddTo(cmd, withSubset: false);
         cmd.SetAction(r => CommandRunner.Run(() =>
@@ -92,6 +96,9 @@ public static class CompareCommand
                 BatchSizes = r.GetValue(batchSizes) is { } s ? ListOptions.BatchSizes(s, "--batch-sizes") : settings.BatchSizes,
                 Seed = r.GetValue(seed),
                 Seeds = r.GetValue(seeds) ?? settings.Seeds,
+                ValidationImages = r.GetValue(validation) ?? settings.ValidationImages,
+                Controls = r.GetValue(controls) switch { "none" => ControlScope.None, "last" => ControlScope.LastBudget, "every" => ControlScope.EveryBudget, _ => settings.Controls },
+                IsoLatency = !r.GetValue(noIso) && settings.IsoLatency,
                 Profile = profile,
             }).Validated());
             var folder = OutFolder(CompareDefaults.RunFolder(r.GetValue(output), DateTime.UtcNow));

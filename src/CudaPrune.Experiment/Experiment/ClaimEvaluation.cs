@@ -45,6 +45,15 @@ public sealed record PairStatistics(double Budget, int Seed, double McNemarP, In
 public sealed record IsoLatencyStatistics(double Budget, int Seed, int Batch, double LayerAccuracy, double ChannelAccuracy, double ChannelFlopsKept,
     double McNemarP, Interval AccuracyDifference, double? LatencyRatio);
 
+/// <summary>
+/// A control against the model it controls: the scratch-trained architecture against its pruned and fine-tuned
+/// twin, or a criterion-matched channel-pruned model against its layer-pruned partner.
+/// </summary>
+/// <param name="AccuracyDifference">accuracy(control) − accuracy(reference), paired bootstrap interval.</param>
+/// <param name="SpeedupRatios">For criterion controls: latency(channel) ÷ latency(layer) per batch size (eager).</param>
+public sealed record ControlStatistics(string Control, double Budget, string Method, string ControlLabel, string ReferenceLabel,
+    double ControlAccuracy, double ReferenceAccuracy, double McNemarP, Interval AccuracyDifference, IReadOnlyList<(int Batch, double Ratio)> SpeedupRatios);
+
 /// <summary>One budget's outcome for one half of the claim, pooled over the seeds.</summary>
 /// <param name="Effect">Speed: the geometric mean over seeds of latency(channel) ÷ latency(layer); accuracy: the mean over seeds of accuracy(channel) − accuracy(layer); with a 95 % interval.</param>
 public sealed record BudgetVerdict(double Budget, Interval Effect, Difference Direction, int Seeds);
@@ -119,6 +128,15 @@ public static class ClaimEvaluation
                 McNemar.PValue(p.Iso.Correct, p.Layer.Correct), Bootstrap.AccuracyDifference(p.Iso.Correct, p.Layer.Correct),
                 l is null || c is null ? null : c.Median / l.Median);
         }).ToList();
+
+    /// <summary>Every control's statistics.</summary>
+    public static IReadOnlyList<ControlStatistics> Controls(IReadOnlyList<(VariantResult Control, VariantResult Reference)> pairs, IReadOnlyList<int> batches) =>
+        pairs.Select(p => new ControlStatistics(p.Control.Control, p.Control.Budget ?? double.NaN, p.Control.MethodName, p.Control.Label, p.Reference.Label,
+            p.Control.AccuracyAfter, p.Reference.AccuracyAfter, McNemar.PValue(p.Control.Correct, p.Reference.Correct),
+            Bootstrap.AccuracyDifference(p.Control.Correct, p.Reference.Correct),
+            p.Control.Control == "scratch" ? []
+                : [.. batches.Select(b => (b, Latency(p.Control, b, "eager"), Latency(p.Reference, b, "eager")))
+                    .Where(x => x.Item2 is not null && x.Item3 is not null).Select(x => (x.b, x.Item2!.Median / x.Item3!.Median))])).ToList();
 
     /// <summary>The accuracy half: per budget pooled over seeds.</summary>
     public static AccuracyClaim? Accuracy(IReadOnlyList<(VariantResult Layer, VariantResult Channel)> pairs)

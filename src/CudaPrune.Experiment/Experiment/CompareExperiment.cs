@@ -40,6 +40,8 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         RequireReachableBudgets(_options.Baseline is { } path ? Checkpoint.ReadSpec(path) : ModelZoo.Create(_options.Model!));
         train = Subset(train, _options.TrainSubset, "--train-subset");
         test = Subset(test, _options.TestSubset, "--test-subset");
+        var (fit, validation) = HoldOut(train);
+        train = fit;
         var live = new List<(VariantSeed Seed, Model Model)>();
         var owned = new List<Model>();
         try
@@ -55,17 +57,25 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 if (loaded && shared is not null) baseline = shared;
                 else
                 {
-                    baseline = _clock.Time($"baseline{suffix}", () => MakeBaseline(train, test, modelsFolder, seed, suffix));
+                    baseline = _clock.Time($"baseline{suffix}", () => MakeBaseline(train, validation, modelsFolder, seed, suffix));
                     owned.Add(baseline);
                     if (loaded) shared = baseline;
                     string checkpoint = loaded ? _options.Baseline! : Path.Combine(modelsFolder, $"baseline{Slug(suffix)}.safetensors");
                     var (accuracy, correct) = BaselineAccuracy(baseline, test, suffix);
                     live.Add((new VariantSeed(VariantMethod.Baseline, null, "", accuracy, [], checkpoint, seed, suffix) { Correct = correct }, baseline));
                 }
-                var calibration = NeedsCalibration ? CalibrationSet.From(train, _options.CalibrationBatches, _options.CalibrationBatchSize, seed) : null;
-                foreach (double budget in _options.Budgets)
+                var calibration = NeedsCalibration || _options.Controls != ControlScope.None
+                    ? CalibrationSet.From(validation ?? train, _options.CalibrationBatches, _options.CalibrationBatchSize, seed) : null;
+                for (int bi = 0; bi < _options.Budgets.Count; bi++)
+                {
+                    double budget = _options.Budgets[bi];
                     _clock.Time(FormattableString.Invariant($"prune + fine-tune {budget:0.00}{suffix}"),
                         () => PruneBudget(baseline, budget, calibration, train, test, modelsFolder, live, skipped, seed, suffix));
+                    bool controlled = i == 0 && (_options.Controls == ControlScope.EveryBudget || (_options.Controls == ControlScope.LastBudget && bi == _options.Budgets.Count - 1));
+                    if (controlled)
+                        _clock.Time(FormattableString.Invariant($"controls {budget:0.00}"),
+                            () => Controls(baseline, budget, calibration, train, test, modelsFolder, live, seed));
+                }
             }
 
             var profiles = _clock.Time("profile", () => ProfileAll(device, live));
@@ -76,7 +86,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             var results = new CompareResults(_options, reference.Name, LayerBreakdown.Layers(reference), dataset, train.Count, test.Count,
                 loaded ? $"loaded from {Path.GetFullPath(_options.Baseline!)}" : $"trained for {_options.Epochs} epoch(s), one per seed",
                 run.Finished(), variants, skipped, [], _clock.Phases);
-            return (results with { Engines = engines }).Judged();
+            return (results with { Engines = engines, ValidationImages = validation?.Count ?? 0 }).Judged();
         }
         finally
         {
@@ -85,6 +95,82 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
     }
 
     private static string Slug(string suffix) => suffix.Replace(' ', '-');
+
+    /// <summary>The training split less a class-balanced validation set (at most a fifth of it), and that set; none when 0 are asked.</summary>
+    private (CifarDataset Train, CifarDataset? Validation) HoldOut(CifarDataset train)
+    {
+        int size = Math.Min(_options.ValidationImages, train.Count / 5);
+        if (size < 10) return (train, null);
+        var held = BalancedSubset.Indices(train.Labels, size, _options.Seed + 7919).ToHashSet();
+        var rest = Enumerable.Range(0, train.Count).Where(i => !held.Contains(i)).ToList();
+        progress.Phase($"validation: {size:N0} training images held out for calibration and the baseline's per-epoch accuracy; {rest.Count:N0} left to train on");
+        return (train.Select(rest), train.Select([.. held.Order()]));
+    }
+
+    /// <summary>
+    /// The controls of one budget (first seed): both pruned architectures trained from scratch for the baseline's
+    /// and the fine-tuning's epochs together (scratch-B, Liu et al. 2019), and layer and channel pruning with the
+    /// same criterion for each of l1, taylor and random (the primary pair mixes a data-free and a data-driven one).
+    /// </summary>
+    private void Controls(Model baseline, double budget, CalibrationSet? calibration, CifarDataset train, CifarDataset test, string modelsFolder,
+        List<(VariantSeed, Model)> live, int seed)
+    {
+        foreach (var method in new[] { VariantMethod.Layer, VariantMethod.Channel })
+        {
+            var pruned = live.LastOrDefault(l => l.Item1.Method == method && l.Item1.Budget == budget && l.Item1.Seed == seed && l.Item1.Control.Length == 0);
+            if (pruned.Item2 is null) continue;
+            Cancel.ThrowIfCancellationRequested();
+            int epochs = _options.Epochs + _options.FinetuneEpochs;
+            progress.Phase(FormattableString.Invariant($"control scratch {method.ToString().ToLowerInvariant()} {budget:0.00}: the pruned architecture from random weights, {epochs} epoch(s)"));
+            var model = ModelBuilder.Build(pruned.Item2.Spec, backend, seed + 1000);
+            try
+            {
+                Fit(model, epochs, _options.LearningRate, train, test: null, seed);
+                var evaluated = Evaluator.Evaluate(model, test);
+                var path = Path.Combine(modelsFolder, FormattableString.Invariant($"scratch-{method.ToString().ToLowerInvariant()}-{budget:0.00}.safetensors"));
+                Checkpoint.Save(model, path, Metadata("scratch " + method.ToString().ToLowerInvariant(), budget, evaluated.Accuracy, seed));
+                live.Add((new VariantSeed(method, budget, "scratch", evaluated.Accuracy, [$"trained from scratch for {epochs} epoch(s)"], path, seed, "")
+                    { Correct = evaluated.Correct, Control = "scratch" }, model));
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        foreach (var (layerCriterion, channelCriterion, name) in new[]
+                 {
+                     (LayerCriterion.L1, ChannelCriterion.L1, "l1"), (LayerCriterion.Taylor, ChannelCriterion.Taylor, "taylor"),
+                     (LayerCriterion.Random, ChannelCriterion.Random, "random"),
+                 })
+        {
+            Cancel.ThrowIfCancellationRequested();
+            string control = $"criteria {name}/{name}";
+            PruneResult layer, channel;
+            try
+            {
+                layer = LayerPruner.Prune(baseline, new LayerPruneOptions
+                    { Criterion = layerCriterion, Target = PruneTarget.Flops(budget), Calibration = calibration, Seed = seed, DisposeSource = false });
+            }
+            catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
+            {
+                progress.Phase(FormattableString.Invariant($"{control} {budget:0.00}: layer pruning cannot reach it ({e.Message})"));
+                continue;
+            }
+            FineTune(layer, VariantMethod.Layer, budget, train, test, modelsFolder, live, seed, "", control: control);
+            try
+            {
+                channel = ChannelPruner.Prune(baseline, new ChannelPruneOptions
+                    { Criterion = channelCriterion, Target = PruneTarget.Flops(layer.FlopsKept), Calibration = calibration, Seed = seed, DisposeSource = false });
+            }
+            catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
+            {
+                progress.Phase(FormattableString.Invariant($"{control} {budget:0.00}: channel pruning cannot match ({e.Message})"));
+                continue;
+            }
+            FineTune(channel, VariantMethod.Channel, budget, train, test, modelsFolder, live, seed, "", control: control);
+        }
+    }
 
     /// <summary>Every evaluated model timed by our CPU engine and by ONNX Runtime, interleaved, at each batch size.</summary>
     private List<EngineLatencies> MeasureEngines(ProfilingDevice device, List<(VariantSeed Seed, Model Model)> models)
@@ -143,7 +229,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         return BalancedSubset.Of(data, n, _options.Seed);
     }
 
-    private Model MakeBaseline(CifarDataset train, CifarDataset test, string modelsFolder, int seed, string suffix)
+    private Model MakeBaseline(CifarDataset train, CifarDataset? validation, string modelsFolder, int seed, string suffix)
     {
         if (_options.Baseline is { } path)
         {
@@ -163,8 +249,9 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         var model = ModelBuilder.Build(spec, backend, seed);
         try
         {
-            var summary = Fit(model, _options.Epochs, _options.LearningRate, train, test, seed);
-            Checkpoint.Save(model, Path.Combine(modelsFolder, $"baseline{Slug(suffix)}.safetensors"), Metadata("baseline", null, summary.TestAccuracy, seed));
+            // Its per-epoch accuracy on the validation images: the test set is read once, by the final evaluation.
+            var summary = Fit(model, _options.Epochs, _options.LearningRate, train, validation, seed);
+            Checkpoint.Save(model, Path.Combine(modelsFolder, $"baseline{Slug(suffix)}.safetensors"), Metadata("baseline", null, summary.TestAccuracy, seed)); // NaN without validation images
             return model;
         }
         catch
@@ -302,12 +389,12 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
 
     /// <summary>Evaluates the pruned model, fine-tunes it, evaluates and saves it; adds it to <paramref name="live"/>.</summary>
     private void FineTune(PruneResult pruned, VariantMethod method, double budget, CifarDataset train, CifarDataset test,
-        string modelsFolder, List<(VariantSeed, Model)> live, int seed, string suffix, int? isoBatch = null)
+        string modelsFolder, List<(VariantSeed, Model)> live, int seed, string suffix, int? isoBatch = null, string control = "")
     {
         var model = pruned.Model;
         try
         {
-            string name = (method == VariantMethod.IsoLatency ? $"iso-latency b{isoBatch}" : method.ToString().ToLowerInvariant()) + suffix;
+            string name = (control.Length > 0 ? control + " " : "") + (method == VariantMethod.IsoLatency ? $"iso-latency b{isoBatch}" : method.ToString().ToLowerInvariant()) + suffix;
             double before = Evaluator.Evaluate(model, test).Accuracy;
             progress.Phase(FormattableString.Invariant(
                 $"{name} {budget:0.00}: {pruned.After.Params:N0} params ({pruned.ParamsKept:P1}), {pruned.FlopsKept:P1} of the FLOPs; test accuracy before fine-tuning {before:P2}"));
@@ -318,10 +405,10 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             var evaluated = Evaluator.Evaluate(model, test);
             double after = evaluated.Accuracy;
             progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: after {_options.FinetuneEpochs} epoch(s) of fine-tuning {after:P2}; depth {DepthProfile.Format(model.Spec)}"));
-            string file = method == VariantMethod.IsoLatency ? $"iso-latency-b{isoBatch}" : method.ToString().ToLowerInvariant();
+            string file = (control.Length > 0 ? control.Replace(' ', '-').Replace('/', '-') + "-" : "") + (method == VariantMethod.IsoLatency ? $"iso-latency-b{isoBatch}" : method.ToString().ToLowerInvariant());
             var path = Path.Combine(modelsFolder, FormattableString.Invariant($"{file}-{budget:0.00}{Slug(suffix)}.safetensors"));
             Checkpoint.Save(model, path, Metadata(method.ToString().ToLowerInvariant(), budget, after, seed));
-            live.Add((new VariantSeed(method, budget, pruned.Criterion, after, pruned.Notes, path, seed, suffix) { AccuracyBefore = before, Correct = evaluated.Correct, IsoBatch = isoBatch }, model));
+            live.Add((new VariantSeed(method, budget, pruned.Criterion, after, pruned.Notes, path, seed, suffix) { AccuracyBefore = before, Correct = evaluated.Correct, IsoBatch = isoBatch, Control = control }, model));
         }
         catch
         {
@@ -387,7 +474,9 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
 
         public int? IsoBatch { get; init; }
 
-        public string Label => (Budget is double b
+        public string Control { get; init; } = "";
+
+        public string Label => (Control.Length > 0 ? Control + " " : "") + (Budget is double b
             ? FormattableString.Invariant($"{(Method == VariantMethod.IsoLatency ? "iso-latency" : Method.ToString().ToLowerInvariant())}{(IsoBatch is int ib ? $" b{ib}" : "")} {b:0.00}")
             : "baseline") + Suffix;
 
@@ -401,6 +490,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 Seed = Seed,
                 SeedSuffix = Suffix,
                 IsoBatch = IsoBatch,
+                Control = Control,
                 Correct = Correct,
                 DepthProfile = Pruning.Layers.DepthProfile.Format(Pruning.Layers.DepthProfile.Of(model.Spec, baseline)),
             };

@@ -50,16 +50,20 @@ public sealed record CompareResults(
 
     /// <summary>Every (layer-pruned, iso-latency channel-pruned) pair: same budget and seed, one per batch size matched.</summary>
     public IReadOnlyList<(VariantResult Layer, VariantResult Iso)> IsoPairs =>
-        [.. Variants.Where(v => v.Method == VariantMethod.IsoLatency)
+        [.. Variants.Where(v => v.Method == VariantMethod.IsoLatency && v.Control.Length == 0)
             .Select(iso => (Layer: Find(VariantMethod.Layer, iso.Budget ?? double.NaN, iso.Seed), Iso: iso))
             .Where(p => p.Layer is not null).Select(p => (p.Layer!, p.Iso))];
 
     /// <summary>Accuracy at equal measured latency, per iso-latency pair.</summary>
     public IReadOnlyList<IsoLatencyStatistics> IsoLatency { get; init; } = [];
 
+    /// <summary>The controls against what they control.</summary>
+    public IReadOnlyList<ControlStatistics> ControlStatistics { get; init; } = [];
+
     /// <summary>With the statistics and both halves of the claim computed from the variants.</summary>
     public CompareResults Judged() => this with
     {
+        ControlStatistics = ClaimEvaluation.Controls(ControlPairs, Options.BatchSizes),
         IsoLatency = ClaimEvaluation.IsoLatency(IsoPairs),
         Claims = ClaimEvaluation.Speed(Pairs, Options.BatchSizes),
         Accuracy = ClaimEvaluation.Accuracy(Pairs),
@@ -67,5 +71,16 @@ public sealed record CompareResults(
     };
 
     private VariantResult? Find(VariantMethod method, double budget, int seed) =>
-        Variants.FirstOrDefault(v => v.Method == method && v.Budget == budget && v.Seed == seed);
+        Variants.FirstOrDefault(v => v.Method == method && v.Budget == budget && v.Seed == seed && v.Control.Length == 0);
+
+    /// <summary>Every control with the experiment's own model it controls: (control, reference) — the scratch-trained architecture against its pruned and fine-tuned twin, a criterion-matched layer model against its channel partner.</summary>
+    public IReadOnlyList<(VariantResult Control, VariantResult Reference)> ControlPairs =>
+        [.. Variants.Where(v => v.Control.Length > 0).Select(c => (Control: c, Reference: c.Control == "scratch"
+                ? Find(c.Method, c.Budget ?? double.NaN, c.Seed)
+                : Variants.FirstOrDefault(v => v.Control == c.Control && v.Budget == c.Budget && v.Seed == c.Seed && v.Method != c.Method)))
+            .Where(p => p.Reference is not null && (p.Control.Control == "scratch" || p.Control.Method == VariantMethod.Channel))
+            .Select(p => (p.Control, p.Reference!))];
+
+    /// <summary>Images of the training split held out for calibration and baseline selection (0: none).</summary>
+    public int ValidationImages { get; init; }
 }

@@ -6,6 +6,14 @@ using CudaPrune.Profiling.Reports;
 
 namespace CudaPrune.Experiment;
 
+/// <summary>Which budgets get the experiment's controls.</summary>
+public enum ControlScope
+{
+    None,
+    LastBudget,
+    EveryBudget,
+}
+
 /// <summary>Settings of the channel-vs-layer experiment (<c>cudaprune compare</c>); <see cref="Full"/> and <see cref="Quick"/> are its presets.</summary>
 public sealed record CompareSettings
 {
@@ -58,6 +66,18 @@ public sealed record CompareSettings
     /// </summary>
     public bool IsoLatency { get; init; } = true;
 
+    /// <summary>
+    /// Images of the training split held out (class-balanced) for pruning calibration and the baseline's per-epoch
+    /// accuracy, so the test set is read once per final model; at most a fifth of the training images.
+    /// </summary>
+    public int ValidationImages { get; init; } = 5000;
+
+    /// <summary>
+    /// Controls (scratch-trained pruned architectures; layer and channel pruning with one criterion each of
+    /// l1, taylor and random) for every budget, or the last budget only; always for the first seed.
+    /// </summary>
+    public ControlScope Controls { get; init; } = ControlScope.EveryBudget;
+
     public int CalibrationBatches { get; init; } = 4;
 
     public int CalibrationBatchSize { get; init; } = 64;
@@ -91,6 +111,8 @@ public sealed record CompareSettings
         BatchSizes = [1, 64],
         CalibrationBatches = 2,
         Seeds = 2,
+        ValidationImages = 500,
+        Controls = ControlScope.LastBudget,
         Profile = new ProfileOptions { Warmup = 2, Runs = 10, MinSeconds = 0.05, Graph = true },
         IsQuick = true,
     };
@@ -104,6 +126,7 @@ public sealed record CompareSettings
         foreach (var b in Budgets)
             if (!(b > 0 && b < 1)) throw new ArgumentException($"--budgets: budget {b} is outside (0, 1): a budget is the fraction of the baseline's FLOPs to keep");
         if (BatchSizes.Count == 0 || BatchSizes.Any(b => b < 1)) throw new ArgumentException("--batch-sizes: give batch sizes of at least 1");
+        if (ValidationImages < 0) throw new ArgumentException($"--validation must be ≥ 0, got {ValidationImages}");
         if (Seeds is < 1 or > 20) throw new ArgumentException($"--seeds must be between 1 and 20, got {Seeds}");
         if (Baseline is null && Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, got {Epochs}");
         if (FinetuneEpochs < 0) throw new ArgumentException($"--finetune-epochs must be ≥ 0, got {FinetuneEpochs}");

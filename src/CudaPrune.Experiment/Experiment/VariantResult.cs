@@ -52,11 +52,17 @@ public sealed record VariantResult(
     /// <summary>Residual blocks per stage ("3-1-3", <see cref="Pruning.Layers.DepthProfile"/>).</summary>
     public string DepthProfile { get; init; } = "";
 
+    /// <summary>
+    /// "" for the experiment's own models; for a control, what it controls for: "scratch" (the pruned architecture
+    /// trained from scratch, Liu et al. 2019) or "criteria l1/l1" (both methods with one criterion).
+    /// </summary>
+    public string Control { get; init; } = "";
+
     /// <summary>For <see cref="VariantMethod.IsoLatency"/>: the batch size whose latency was matched.</summary>
     public int? IsoBatch { get; init; }
 
     /// <summary>"baseline", "layer 0.50", "channel 0.50", "iso-latency b1 0.50" (with " s2" for every seed but the first).</summary>
-    public string Label => (Budget is double b
+    public string Label => (Control.Length > 0 ? Control + " " : "") + (Budget is double b
         ? FormattableString.Invariant($"{MethodName}{(IsoBatch is int ib ? $" b{ib}" : "")} {b:0.00}") : MethodName) + SeedSuffix;
 
     /// <summary>" s{seed}" when the run has several seeds and this is not the first, else "".</summary>

@@ -65,7 +65,7 @@ public static class AccuracyLatencyPlot
 
     /// <summary>Per budget of <paramref name="method"/>: relative latency (geometric mean over seeds), mean accuracy (%) and its 95 % half-width.</summary>
     public static IReadOnlyList<(double Budget, double X, double Y, double Error)> Points(CompareResults r, VariantMethod method, int batch, string mode) =>
-        r.Variants.Where(v => v.Method == method && v.Budget is not null)
+        r.Variants.Where(v => v.Method == method && v.Budget is not null && v.Control.Length == 0)
             .GroupBy(v => v.Budget!.Value)
             .Select(g =>
             {

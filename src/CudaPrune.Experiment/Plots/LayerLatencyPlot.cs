@@ -10,7 +10,7 @@ public static class LayerLatencyPlot
 {
     public static Plot Create(CompareResults r, double budget, int batch)
     {
-        var series = r.Variants.Where(v => v.Method == VariantMethod.Baseline || v.Budget == budget).ToList();
+        var series = r.Variants.Where(v => v.Seed == r.Seeds[0] && v.Control.Length == 0 && (v.Method == VariantMethod.Baseline || v.Budget == budget)).ToList();
         var palette = new ScottPlot.Palettes.Category10();
         var colors = new Dictionary<VariantMethod, Color>
         {

@@ -57,6 +57,9 @@ public static class CompareJson
             ["variants"] = new JsonArray([.. r.Variants.Select(v => (JsonNode)Variant(v, r))]),
             ["skipped"] = new JsonArray([.. r.Skipped.Select(s => (JsonNode)JsonValue.Create(s))]),
             ["engines"] = EnginesNode(r),
+            ["validation_images"] = r.ValidationImages,
+            ["scratch"] = new JsonArray([.. r.ControlStatistics.Where(c => c.Control == "scratch").Select(c => (JsonNode)ControlNode(c))]),
+            ["criterion_controls"] = new JsonArray([.. r.ControlStatistics.Where(c => c.Control != "scratch").Select(c => (JsonNode)ControlNode(c))]),
             ["iso_latency"] = new JsonArray([.. r.IsoLatency.Select(i => (JsonNode)new JsonObject
             {
                 ["budget"] = i.Budget,
@@ -89,6 +92,8 @@ public static class CompareJson
         ["method"] = v.MethodName,
         ["budget"] = v.Budget,
         ["seed"] = v.Seed,
+        ["control"] = v.Control.Length > 0 ? v.Control : null,
+        ["iso_batch"] = v.IsoBatch,
         ["depth_profile"] = v.DepthProfile,
         ["criterion"] = v.Criterion,
         ["params"] = v.Params,
@@ -173,6 +178,20 @@ public static class CompareJson
             })]),
         };
     }
+
+    private static JsonObject ControlNode(ControlStatistics c) => new()
+    {
+        ["control"] = c.Control,
+        ["budget"] = c.Budget,
+        ["method"] = c.Method,
+        ["model"] = c.ControlLabel,
+        ["reference"] = c.ReferenceLabel,
+        ["control_accuracy"] = c.ControlAccuracy,
+        ["reference_accuracy"] = c.ReferenceAccuracy,
+        ["mcnemar_p"] = c.McNemarP,
+        ["accuracy_difference"] = IntervalNode(c.AccuracyDifference),
+        ["speedup_ratio"] = new JsonArray([.. c.SpeedupRatios.Select(x => (JsonNode)new JsonObject { ["batch"] = x.Batch, ["ratio"] = ProfileJson.Finite(x.Ratio) })]),
+    };
 
     private static JsonObject BudgetNode(BudgetVerdict b) => new()
     {

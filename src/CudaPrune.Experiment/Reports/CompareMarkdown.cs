@@ -23,6 +23,7 @@ public static class CompareMarkdown
         Results(md, r);
         Claims(md, r);
         IsoLatency(md, r);
+        Controls(md, r);
         SecondEngine(md, r);
         Layers(md, r);
         if (plots.Count > 0)
@@ -169,6 +170,27 @@ public static class CompareMarkdown
             i.LatencyRatio is double lr ? Inv($"{lr:F2}") : "n/a",
         }).ToList();
         Table(md, ["budget", "seed", "batch", "channel FLOPs kept", "layer acc.", "channel acc.", "difference [95 %]", "McNemar p", "latency ratio"], rows);
+    }
+
+    private static void Controls(StringBuilder md, CompareResults r)
+    {
+        if (r.ControlStatistics.Count == 0) return;
+        md.AppendLine("## Controls").AppendLine();
+        md.AppendLine("- **scratch**: the pruned architecture trained from random weights for the baseline's and the fine-tuning's epochs together " +
+            "(scratch-B, Liu et al. 2019); difference = accuracy(scratch) − accuracy(pruned and fine-tuned). A positive difference says the " +
+            "architecture, not the inherited weights, carries the accuracy.");
+        md.AppendLine("- **criteria x/x**: layer and channel pruning with the same criterion (the primary pair mixes criteria); difference = " +
+            "accuracy(channel) − accuracy(layer); ratio = latency(channel) ÷ latency(layer), eager.").AppendLine();
+        var batches = r.ControlStatistics.SelectMany(c => c.SpeedupRatios.Select(x => x.Batch)).Distinct().Order().ToList();
+        var header = new List<string> { "control", "model", "against", "accuracy", "against acc.", "difference [95 %]", "McNemar p" };
+        header.AddRange(batches.Select(b => $"b={b} ratio"));
+        var rows = r.ControlStatistics.Select(c => new List<string>
+        {
+            c.Control, c.ControlLabel, c.ReferenceLabel, Units.Percent(c.ControlAccuracy, 2), Units.Percent(c.ReferenceAccuracy, 2),
+            Inv($"{100 * c.AccuracyDifference.Estimate:+0.00;-0.00;0.00} [{100 * c.AccuracyDifference.Low:+0.00;-0.00;0.00}, {100 * c.AccuracyDifference.High:+0.00;-0.00;0.00}]"),
+            c.McNemarP < 1e-4 ? "< 0.0001" : Inv($"{c.McNemarP:0.0000}"),
+        }.Concat(batches.Select(b => c.SpeedupRatios.FirstOrDefault(x => x.Batch == b) is { Batch: > 0 } x ? Inv($"{x.Ratio:F2}") : "—")).ToList()).ToList();
+        Table(md, header, rows);
     }
 
     // Every model in ours and in ONNX Runtime, measured in the same interleaved rounds (CPU runs only).

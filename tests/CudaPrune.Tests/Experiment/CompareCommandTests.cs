@@ -36,13 +36,18 @@ public class CompareCommandTests
         Assert.That((string?)json["dataset"], Is.EqualTo("CIFAR-10 (JPEG copy)"), "an image folder is the JPEG copy's layout");
         Assert.That((int?)json["test_images"], Is.EqualTo(20));
         var variants = json["variants"]!.AsArray();
-        Assert.That(variants.Select(v => (string?)v!["method"]), Is.EqualTo(new[]
+        Assert.That(variants.Where(v => v!["control"] is null).Select(v => (string?)v!["method"]), Is.EqualTo(new[]
         {
             "baseline", "layer", "channel", "iso-latency", "iso-latency", "layer", "channel", "iso-latency", "iso-latency",
         }), "per budget: layer, channel at its FLOPs, channel at its latency for batch 1 and 2");
+        Assert.That(json["scratch"]!.AsArray().Select(c => ((string?)c!["method"], (double?)c["budget"])),
+            Is.EqualTo(new (string?, double?)[] { ("layer", 0.5), ("channel", 0.5) }), "the quick preset controls the last budget");
+        Assert.That(json["criterion_controls"]!.AsArray().Select(c => (string?)c!["control"]),
+            Is.SubsetOf(new[] { "criteria l1/l1", "criteria taylor/taylor", "criteria random/random" }).And.Not.Empty);
+        Assert.That((int?)json["validation_images"], Is.Zero, "30 training images: a fifth is under the 10 a validation set needs");
         foreach (double budget in new[] { 0.75, 0.5 })
         {
-            JsonNode Of(string method) => variants.Single(v => (string?)v!["method"] == method && (double?)v!["budget"] == budget)!;
+            JsonNode Of(string method) => variants.Single(v => (string?)v!["method"] == method && (double?)v!["budget"] == budget && v["control"] is null)!;
             Assert.That((double)Of("channel")["flops_kept"]!, Is.EqualTo((double)Of("layer")["flops_kept"]!).Within(0.02), "both methods land on the same FLOPs");
         }
         var iso = json["iso_latency"]!.AsArray();
