@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CudaPrune.Core.Backends.Cuda;
 using CudaPrune.Pruning.Channels;
 using CudaPrune.Pruning.Criteria;
 using CudaPrune.Pruning.Targets;
@@ -29,8 +30,9 @@ public sealed class PruneOptionSet
     public Option<string> RoundTo { get; } = new("--round-to")
     {
         Description = "Channel pruning: every pruned group keeps a multiple of K channels (the nearest, at least K; a group with fewer than K channels stays whole), "
-            + "since GPU tiles make odd counts slow. K is a number, or 'tile' = 4, the row step of our conv kernels' tiles (every tile's rows are a multiple of 4). "
-            + "FLOPs and parameter targets are still met: the ratio is searched with the rounding. Default 1: any count.",
+            + $"since GPU tiles make odd counts slow. K is a number, or '{ChannelVariantValues.Tile}' = {ConvTile.RowStep}, the row step of our conv kernels' tiles (every tile's rows are a multiple of {ConvTile.RowStep}). "
+            + "FLOPs and parameter targets are still met within their tolerance: the ratio search moves one group's rounding step at a time (groups of one size may round different ways); "
+            + "where a single step is wider than the tolerance it is an error naming the nearest reachable share. Default 1: any count.",
         DefaultValueFactory = _ => "1",
     };
     public Option<string> Ranking { get; } = new("--ranking")
