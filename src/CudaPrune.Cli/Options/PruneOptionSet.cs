@@ -43,7 +43,7 @@ public sealed class PruneOptionSet
     };
     public Option<bool> PruneStem { get; } = new("--prune-stem")
     {
-        Description = "Channel pruning: also prune the stem, the first conv's output channels. By default they are left whole, as Li et al. 2017 do; "
+        Description = "Channel pruning: also prune the stem, the first conv's output channels. By default they are left whole, as in Li et al. 2017's ResNets; "
             + "in a ResNet the stem's outputs are the first stage's residual stream, so that whole group is left whole.",
     };
     public Option<bool> ProtectFirst { get; } = new("--protect-first")

@@ -24,8 +24,9 @@ public sealed record ChannelPruneOptions
     /// <summary>
     /// Leave the stem whole: the group of the first conv's output channels, and so everything tied to it
     /// by the dependency graph (in a ResNet that is the first stage's whole residual stream: the stem's
-    /// output is summed with every stage-1 block's output). On by default: Li et al. 2017 leave the first
-    /// layer alone, because it has few channels, little of the FLOPs and every later layer reads it.
+    /// output is summed with every stage-1 block's output). On by default, as Li et al. 2017 prune their
+    /// ResNets (only each block's inner channels; the stem and the residual stream are left alone): the stem
+    /// has few channels and little of the FLOPs, and every later layer reads what it writes.
     /// </summary>
     public bool ProtectStem { get; init; } = true;
 
