@@ -106,9 +106,9 @@ public static class PruneCommand
         {
             Criterion = s.ChannelCriterion,
             Target = target,
-            Global = s.Global,
+            Ranking = s.Ranking,
             RoundTo = s.RoundTo,
-            ProtectFirst = s.ProtectFirst,
+            ProtectStem = !s.PruneStem,
             Protect = s.Protect,
             Calibration = calibration,
             Seed = s.Seed,
@@ -174,6 +174,8 @@ public static class PruneCommand
         model.Eval();
     }
 
+    private static string RankingName(ChannelRanking ranking) => ranking.ToString().ToLowerInvariant();
+
     /// <summary>prune.json's content with where the checkpoint (and the report) went.</summary>
     private static JsonObject ReportDocument(string report, PruneOutput output)
     {
@@ -205,8 +207,9 @@ public static class PruneCommand
         };
         if (s.IsChannel)
         {
-            metadata["prune.global"] = s.Global ? "true" : "false";
+            metadata["prune.ranking"] = RankingName(s.Ranking);
             metadata["prune.round_to"] = s.RoundTo.ToString(CultureInfo.InvariantCulture);
+            metadata["prune.protect_stem"] = s.PruneStem ? "false" : "true";
         }
         else metadata["prune.allow_downsample"] = s.AllowDownsample ? "true" : "false";
         if (rebuilt.Count > 0) metadata["prune.reinitialised"] = string.Join(",", rebuilt);
@@ -220,12 +223,19 @@ public static class PruneCommand
             Console.WriteLine($"after {results.Count} steps, against the original:");
             Console.Write(PruneReport.ToText(rows, original, after));
         }
-        var report = PruneReport.ToJson(s.Method!, s.CriterionName, s.Target, original, after, rows, notes, new Dictionary<string, object?>
-            {
-                ["source"] = Path.GetFullPath(s.Checkpoint),
-                ["steps"] = s.Steps,
-                ["check_max_relative_difference"] = passed.Count > 0 ? passed.Max(c => c.Relative) : null,
-            });
+        var extra = new Dictionary<string, object?>
+        {
+            ["source"] = Path.GetFullPath(s.Checkpoint),
+            ["steps"] = s.Steps,
+            ["check_max_relative_difference"] = passed.Count > 0 ? passed.Max(c => c.Relative) : null,
+        };
+        if (s.IsChannel)
+        {
+            extra["ranking"] = RankingName(s.Ranking);
+            extra["round_to"] = s.RoundTo;
+            extra["protect_stem"] = !s.PruneStem;
+        }
+        var report = PruneReport.ToJson(s.Method!, s.CriterionName, s.Target, original, after, rows, notes, extra);
         if (output.ReportPath is { } reportPath) AtomicFile.WriteAllText(reportPath, report);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output.CheckpointPath}{(output.ReportPath is null ? "" : $" and {PruneOutput.ReportFile}")}: {after.Params:N0} params ({(double)after.Params / original.Params:P1}), {after.Flops / 1e6:F2} MFLOPs ({(double)after.Flops / original.Flops:P1}) per image"));

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using CudaPrune.Core.Backends.Cuda;
+using CudaPrune.Pruning.Channels;
 using CudaPrune.Pruning.Criteria;
 using CudaPrune.Pruning.Targets;
 
@@ -25,10 +27,30 @@ public sealed class PruneOptionSet
     public Option<double?> Ratio { get; } = new("--ratio") { Description = "Fraction in (0,1) to remove: of the prunable channels (channel) or of the removable blocks/layers (layer)." };
     public Option<double?> TargetFlops { get; } = new("--target-flops") { Description = "Keep this fraction in (0,1) of the model's FLOPs; the ratio is searched. Use it to compare methods at matched budgets." };
     public Option<double?> TargetParams { get; } = new("--target-params") { Description = "Keep this fraction in (0,1) of the model's parameters; the ratio is searched." };
-    public Option<int> RoundTo { get; } = new("--round-to") { Description = "Channel pruning: keep every group's channel count a multiple of K (GPU tiles make odd counts slow).", DefaultValueFactory = _ => 1 };
-    public Option<bool> ProtectFirst { get; } = new("--protect-first") { Description = "Never prune the first conv: its output channels (channel; in a ResNet that is the whole first stage's residual group), or the layer itself (layer, plain networks). The classifier's outputs are never pruned." };
+    public Option<string> RoundTo { get; } = new("--round-to")
+    {
+        Description = "Channel pruning: every pruned group keeps a multiple of K channels (the nearest, at least K; a group with fewer than K channels stays whole), "
+            + $"since GPU tiles make odd counts slow. K is a number, or '{ChannelVariantValues.Tile}' = {ConvTile.RowStep}, the row step of our conv kernels' tiles (every tile's rows are a multiple of {ConvTile.RowStep}). "
+            + "FLOPs and parameter targets are still met within their tolerance: the ratio search moves one group's rounding step at a time (groups of one size may round different ways); "
+            + "where a single step is wider than the tolerance it is an error naming the nearest reachable share. Default 1: any count.",
+        DefaultValueFactory = _ => "1",
+    };
+    public Option<string> Ranking { get; } = new("--ranking")
+    {
+        Description = "Channel pruning: uniform (default) removes the same fraction of every prunable group; "
+            + "global ranks all groups' channels together (each group's scores divided by the group's mean) and removes the lowest, so groups lose different fractions; each group keeps at least one channel (or --round-to K).",
+        DefaultValueFactory = _ => "uniform",
+    };
+    public Option<bool> PruneStem { get; } = new("--prune-stem")
+    {
+        Description = "Channel pruning: also prune the stem, the first conv's output channels. By default they are left whole, as in Li et al. 2017's ResNets; "
+            + "in a ResNet the stem's outputs are the first stage's residual stream, so that whole group is left whole.",
+    };
+    public Option<bool> ProtectFirst { get; } = new("--protect-first")
+    {
+        Description = "Layer pruning of a plain network: never remove the first conv. (Channel pruning leaves the first conv's outputs whole by default; --prune-stem undoes that.) The classifier's outputs are never pruned.",
+    };
     public Option<string?> Protect { get; } = new("--protect") { Description = "Comma-separated layer names (or containers like layer1, or block parts like layer1.0.conv1) left untouched." };
-    public Option<bool> Global { get; } = new("--global") { Description = "Channel pruning: rank all groups' channels together (scores divided by their group's mean) instead of the same ratio per group." };
     public Option<bool> AllowDownsample { get; } = new("--allow-downsample") { Description = "Layer pruning of a ResNet: also remove downsampling blocks, each replaced by its projection shortcut conv + BN + ReLU (keeps the stride and the widening)." };
     public Option<bool> AllowNonFinite { get; } = NonFiniteOption.Create();
     public Option<bool> Check { get; } = new("--check") { Description = "Prove the compaction: compare the pruned model's logits with the original's with the removed channels (or residual branches) zeroed, on seeded random images, and print the max difference. A failed check writes nothing." };
@@ -43,7 +65,7 @@ public sealed class PruneOptionSet
 
     public void AddTo(Command cmd)
     {
-        foreach (var o in new Option[] { Checkpoint, Out, Method, Criterion, Ratio, TargetFlops, TargetParams, RoundTo, ProtectFirst, Protect, Global,
+        foreach (var o in new Option[] { Checkpoint, Out, Method, Criterion, Ratio, TargetFlops, TargetParams, RoundTo, Ranking, PruneStem, ProtectFirst, Protect,
                      AllowDownsample, AllowNonFinite, Check, ShowGroups, CalibrationBatches, CalibrationBatchSize, Steps, FinetuneEpochs, FinetuneLearningRate, FinetuneBatch, Seed })
             cmd.Options.Add(o);
     }
@@ -59,10 +81,11 @@ public sealed class PruneOptionSet
             Out = r.GetValue(Out),
             Method = method,
             ShowGroups = showGroups,
-            RoundTo = r.GetValue(RoundTo),
+            RoundTo = ChannelVariantValues.ParseRoundTo(r.GetValue(RoundTo)!),
+            Ranking = ChannelVariantValues.ParseRanking(r.GetValue(Ranking)!),
+            PruneStem = r.GetValue(PruneStem),
             ProtectFirst = r.GetValue(ProtectFirst),
             Protect = (r.GetValue(Protect) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Global = r.GetValue(Global),
             AllowDownsample = r.GetValue(AllowDownsample),
             AllowNonFinite = r.GetValue(AllowNonFinite),
             Check = r.GetValue(Check),
@@ -87,9 +110,10 @@ public sealed class PruneOptionSet
         settings = settings with { Target = BindTarget(r) };
 
         if (string.IsNullOrWhiteSpace(settings.Out)) throw new ArgumentException("--out is required: a .safetensors path or a folder for the pruned model");
-        if (settings.RoundTo < 1) throw new ArgumentException($"--round-to must be at least 1, got {settings.RoundTo}");
         if (settings.RoundTo > 1 && method == "layer") throw new ArgumentException("--round-to applies to channel pruning only");
-        if (settings.Global && method == "layer") throw new ArgumentException("--global applies to channel pruning only (layer pruning always ranks all removable layers together)");
+        if (settings.Ranking != ChannelRanking.Uniform && method == "layer") throw new ArgumentException("--ranking applies to channel pruning only (layer pruning always ranks all removable layers together)");
+        if (settings.PruneStem && method == "layer") throw new ArgumentException("--prune-stem applies to channel pruning only (layer pruning never removes a ResNet's stem; --protect-first keeps a plain network's first conv)");
+        if (settings.PruneStem && settings.ProtectFirst) throw new ArgumentException("--prune-stem and --protect-first contradict each other: the first conv's outputs are the stem");
         if (settings.AllowDownsample && method == "channel") throw new ArgumentException("--allow-downsample applies to layer pruning only");
         if (settings.CalibrationBatches < 1) throw new ArgumentException($"--calibration-batches must be at least 1, got {settings.CalibrationBatches}");
         if (settings.CalibrationBatchSize < 1) throw new ArgumentException($"--calibration-batch-size must be at least 1, got {settings.CalibrationBatchSize}");

@@ -1,3 +1,4 @@
+using CudaPrune.Pruning.Channels;
 using CudaPrune.Pruning.Criteria;
 using CudaPrune.Pruning.Targets;
 
@@ -14,10 +15,14 @@ public sealed record PruneSettings
     public LayerCriterion LayerCriterion { get; init; }
     public string CriterionName { get; init; } = "l1";
     public PruneTarget? Target { get; init; }
+    /// <summary>Channel pruning: kept counts are multiples of this ("tile" already resolved to a number).</summary>
     public int RoundTo { get; init; } = 1;
+    public ChannelRanking Ranking { get; init; } = ChannelRanking.Uniform;
+    /// <summary>Channel pruning: prune the stem's group too (by default it is left whole).</summary>
+    public bool PruneStem { get; init; }
+    /// <summary>Layer pruning of a plain network: never remove the first conv.</summary>
     public bool ProtectFirst { get; init; }
     public IReadOnlyList<string> Protect { get; init; } = [];
-    public bool Global { get; init; }
     public bool AllowDownsample { get; init; }
     public bool AllowNonFinite { get; init; }
     public bool Check { get; init; }

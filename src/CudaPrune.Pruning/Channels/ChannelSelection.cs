@@ -3,17 +3,30 @@ using CudaPrune.Pruning.Graph;
 namespace CudaPrune.Pruning.Channels;
 
 /// <summary>
-/// Turns scores and a ratio into a <see cref="ChannelPlan"/>: locally (each eligible group loses the same
-/// fraction of its channels) or globally (all eligible channels ranked together, each group's scores
-/// first divided by their mean so groups of different scale compare). Each group keeps its highest-scoring
-/// channels, at least one (or <c>roundTo</c>), and a multiple of <c>roundTo</c> unless it stays whole.
+/// Turns scores and a ratio into a <see cref="ChannelPlan"/>: uniformly (each eligible group loses the same
+/// fraction of its channels) or globally (all eligible channels ranked together, see <see cref="GlobalCounts"/>).
+/// Each group keeps its highest-scoring channels, at least one (or <c>roundTo</c>), and a multiple of
+/// <c>roundTo</c> unless it stays whole.
 /// </summary>
 public static class ChannelSelection
 {
+    /// <summary>
+    /// Offset between consecutive groups' ratios when <c>stagger</c> is asked: small enough to be invisible
+    /// (1e-5 for 100 groups), far above the budget search's resolution (2^-40).
+    /// </summary>
+    public const double StaggerStep = 1e-7;
+
+    /// <param name="stagger">
+    /// For a budget search with uniform ranking: group i (in <paramref name="eligible"/>'s order) uses
+    /// ratio + i·<see cref="StaggerStep"/>. Rounding turns the kept cost into a staircase and, without it,
+    /// every group of one size takes its step at the same ratio (resnet20's three stage-3 groups with K = 8
+    /// jump together, ~5 % of the FLOPs at once); staggered, they step one at a time and the search can
+    /// land within one group's step of the target. Each group still keeps within one rounding step of the ratio.
+    /// </param>
     public static ChannelPlan Select(DependencyGraph graph, double[]?[] scores, IReadOnlyCollection<ChannelGroup> eligible,
-        double ratio, bool global, int roundTo)
+        double ratio, ChannelRanking ranking, int roundTo, bool stagger = false)
     {
-        var keepCounts = global ? GlobalCounts(scores, eligible, ratio, roundTo) : LocalCounts(eligible, ratio, roundTo);
+        var keepCounts = ranking == ChannelRanking.Global ? GlobalCounts(scores, eligible, ratio, roundTo) : UniformCounts(eligible, ratio, roundTo, stagger);
         var kept = graph.Groups.Select(g => keepCounts.TryGetValue(g.Id, out int k)
             ? Best(scores[g.Id]!, k)
             : Enumerable.Range(0, g.Channels).ToArray()).ToList();
@@ -35,9 +48,24 @@ public static class ChannelSelection
         return Math.Clamp(nearest, roundTo, largest);
     }
 
-    private static Dictionary<int, int> LocalCounts(IReadOnlyCollection<ChannelGroup> eligible, double ratio, int roundTo) =>
-        eligible.ToDictionary(g => g.Id, g => KeepCount(g.Channels, g.Channels * (1 - ratio), roundTo));
+    /// <summary>The fewest channels a group can keep: 1, or <paramref name="roundTo"/> (all of them when it has fewer).</summary>
+    public static int MinimumKeep(int channels, int roundTo) => KeepCount(channels, 0, roundTo);
 
+    private static Dictionary<int, int> UniformCounts(IReadOnlyCollection<ChannelGroup> eligible, double ratio, int roundTo, bool stagger) =>
+        eligible.Select((g, i) => (g, r: stagger ? Math.Min(1, ratio + i * StaggerStep) : ratio))
+            .ToDictionary(x => x.g.Id, x => KeepCount(x.g.Channels, x.g.Channels * (1 - x.r), roundTo));
+
+    /// <summary>
+    /// Removes the lowest-ranked <paramref name="ratio"/> of all eligible channels, skipping a channel whose
+    /// group is already at its minimum, then rounds each group's count. Scores are divided by their group's
+    /// MEAN first, because raw scores do not compare across groups: Taylor scores and random ones arrive
+    /// unnormalised (|Σ a·g| changes scale with depth), and a residual group sums several members. (L1, L2
+    /// and bn arrive per-member normalised already, see ChannelScores, so dividing again changes nothing for
+    /// them.) The mean, not the max: the mean uses every channel of the group, the max is one channel, and a
+    /// single outlier filter would make its whole group look weak. Torch-Pruning's global pruning normalises
+    /// by the mean too. The ranking then takes from groups whose scores spread far below their average: a
+    /// group of equally useful channels loses few, one holding near-dead channels loses those first.
+    /// </summary>
     private static Dictionary<int, int> GlobalCounts(double[]?[] scores, IReadOnlyCollection<ChannelGroup> eligible, double ratio, int roundTo)
     {
         var ranked = new List<(double Score, int Group, int Channel)>();
@@ -49,9 +77,17 @@ public static class ChannelSelection
             for (int c = 0; c < s.Length; c++) ranked.Add((s[c] * scale, g.Id, c));
         }
         ranked.Sort();
-        int remove = (int)Math.Round(ratio * ranked.Count, MidpointRounding.AwayFromZero);
-        var removed = ranked.Take(remove).GroupBy(r => r.Group).ToDictionary(r => r.Key, r => r.Count());
-        return eligible.ToDictionary(g => g.Id, g => KeepCount(g.Channels, g.Channels - removed.GetValueOrDefault(g.Id), roundTo));
+        int budget = (int)Math.Round(ratio * ranked.Count, MidpointRounding.AwayFromZero);
+        var room = eligible.ToDictionary(g => g.Id, g => g.Channels - MinimumKeep(g.Channels, roundTo));
+        var removed = eligible.ToDictionary(g => g.Id, _ => 0);
+        foreach (var (_, group, _) in ranked)
+        {
+            if (budget == 0) break;
+            if (removed[group] == room[group]) continue; // this group is at its minimum: the next-lowest channel goes instead
+            removed[group]++;
+            budget--;
+        }
+        return eligible.ToDictionary(g => g.Id, g => KeepCount(g.Channels, g.Channels - removed[g.Id], roundTo));
     }
 
     /// <summary>The indices of the <paramref name="keep"/> highest scores (ties: the lower index), ascending.</summary>

@@ -24,23 +24,30 @@ public class ChannelEquivalenceTests
             {
                 if (model == "simplecnn" && criterion == ChannelCriterion.BatchNorm) continue; // no batch norm: an error case, tested elsewhere
                 foreach (var ratio in new[] { 0.25, 0.5, 0.9 })
-                    yield return new TestCaseData(model, criterion, ratio, ratio == 0.5);
+                    yield return new TestCaseData(model, criterion, ratio, ratio == 0.5 ? ChannelRanking.Global : ChannelRanking.Uniform, 1, ratio != 0.9);
             }
-        yield return new TestCaseData("vgg16", ChannelCriterion.L1, 0.5, false);
-        yield return new TestCaseData("vgg16", ChannelCriterion.Taylor, 0.3, true);
-        yield return new TestCaseData("resnet56", ChannelCriterion.BatchNorm, 0.5, false);
-        yield return new TestCaseData("resnet56", ChannelCriterion.Random, 0.7, true);
+        // The fair-baseline variants: rounding (8, and our kernels' tile step 4) with either ranking, stem pruned or not.
+        yield return new TestCaseData("resnet20", ChannelCriterion.L1, 0.5, ChannelRanking.Uniform, 8, true);
+        yield return new TestCaseData("resnet20", ChannelCriterion.Taylor, 0.6, ChannelRanking.Global, 8, false);
+        yield return new TestCaseData("resnet20", ChannelCriterion.BatchNorm, 0.4, ChannelRanking.Global, 4, true);
+        yield return new TestCaseData("simplecnn", ChannelCriterion.Random, 0.5, ChannelRanking.Global, 4, false);
+        yield return new TestCaseData("vgg16", ChannelCriterion.L1, 0.5, ChannelRanking.Uniform, 1, true);
+        yield return new TestCaseData("vgg16", ChannelCriterion.Taylor, 0.3, ChannelRanking.Global, 1, false);
+        yield return new TestCaseData("resnet56", ChannelCriterion.BatchNorm, 0.5, ChannelRanking.Uniform, 1, true);
+        yield return new TestCaseData("resnet56", ChannelCriterion.Random, 0.7, ChannelRanking.Global, 8, false);
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void CompactedModelEqualsTheMaskedOriginal(string name, ChannelCriterion criterion, double ratio, bool global)
+    public void CompactedModelEqualsTheMaskedOriginal(string name, ChannelCriterion criterion, double ratio, ChannelRanking ranking, int roundTo, bool protectStem)
     {
         using var original = PruningFixtures.Model(_cpu, name);
         var result = ChannelPruner.Prune(original, new ChannelPruneOptions
         {
             Criterion = criterion,
             Target = PruneTarget.Ratio(ratio),
-            Global = global,
+            Ranking = ranking,
+            RoundTo = roundTo,
+            ProtectStem = protectStem,
             Calibration = PruningFixtures.Calibration(),
             DisposeSource = false,
         });

@@ -7,7 +7,7 @@ using CudaPrune.Pruning.Targets;
 
 namespace CudaPrune.Tests.Pruning;
 
-/// <summary>Which channels channel pruning keeps: criteria order, rounding, protection, never-empty groups, local and global ranking.</summary>
+/// <summary>Which channels channel pruning keeps: criteria order, rounding, protection, never-empty groups, uniform and global ranking.</summary>
 public class ChannelPruningTests
 {
     private CpuBackend _cpu = null!;
@@ -29,7 +29,7 @@ public class ChannelPruningTests
         var norms = Enumerable.Range(0, 64).Select(o => w.Skip(o * 27).Take(27).Sum(Math.Abs)).ToArray();
         var expected = Enumerable.Range(0, 64).OrderByDescending(o => norms[o]).Take(32).Order().ToArray();
 
-        var plan = ChannelPruner.Plan(model, new ChannelPruneOptions { Criterion = ChannelCriterion.L1, Target = PruneTarget.Ratio(0.5) });
+        var plan = ChannelPruner.Plan(model, new ChannelPruneOptions { Criterion = ChannelCriterion.L1, Target = PruneTarget.Ratio(0.5), ProtectStem = false });
 
         Assert.That(plan.Kept[plan.Graph.GroupOf("conv1", ChannelRole.ConvOut)!.Id], Is.EqualTo(expected));
     }
@@ -41,15 +41,15 @@ public class ChannelPruningTests
         var gamma = model.StateDict()["features.1.weight"].ToArray();
         var expected = Enumerable.Range(0, 64).OrderByDescending(c => Math.Abs(gamma[c])).Take(16).Order().ToArray();
 
-        var plan = ChannelPruner.Plan(model, new ChannelPruneOptions { Criterion = ChannelCriterion.BatchNorm, Target = PruneTarget.Ratio(0.75) });
+        var plan = ChannelPruner.Plan(model, new ChannelPruneOptions { Criterion = ChannelCriterion.BatchNorm, Target = PruneTarget.Ratio(0.75), ProtectStem = false });
 
         Assert.That(plan.Kept[plan.Graph.GroupOf("features.0", ChannelRole.ConvOut)!.Id], Is.EqualTo(expected));
     }
 
     [Test]
-    public void LocalPruningRemovesTheSameFractionOfEveryGroup()
+    public void UniformRankingRemovesTheSameFractionOfEveryGroup()
     {
-        var plan = Plan("resnet20", new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5) });
+        var plan = Plan("resnet20", new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), ProtectStem = false });
 
         foreach (var g in plan.Graph.PrunableGroups)
             Assert.That(plan.Kept[g.Id], Has.Length.EqualTo(g.Channels / 2), g.ToString());
@@ -58,19 +58,21 @@ public class ChannelPruningTests
     [Test]
     public void GlobalPruningRanksAllGroupsTogether()
     {
-        var plan = Plan("resnet20", new ChannelPruneOptions { Criterion = ChannelCriterion.Taylor, Target = PruneTarget.Ratio(0.5), Global = true, Calibration = PruningFixtures.Calibration() });
-        var groups = plan.Graph.PrunableGroups.ToList();
+        var plan = Plan("resnet20", new ChannelPruneOptions { Criterion = ChannelCriterion.Taylor, Target = PruneTarget.Ratio(0.5), Ranking = ChannelRanking.Global, Calibration = PruningFixtures.Calibration() });
+        var stem = ChannelPruner.StemGroup(plan.Graph);
+        var groups = plan.Graph.PrunableGroups.Where(g => g != stem).ToList();
         var fractions = groups.Select(g => (double)plan.Kept[g.Id].Length / g.Channels).ToList();
 
         Assert.That(fractions.Distinct().Count(), Is.GreaterThan(1), "groups lose different fractions");
-        Assert.That(plan.RemovedChannels, Is.EqualTo(groups.Sum(g => g.Channels) / 2).Within(groups.Count), "half of all channels, up to clamping");
+        Assert.That(plan.RemovedChannels, Is.EqualTo(groups.Sum(g => g.Channels) / 2), "half of the eligible channels (the stem is protected)");
+        Assert.That(plan.Kept[stem!.Id], Has.Length.EqualTo(stem.Channels));
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void NoGroupIsEverEmptied(bool global)
+    [TestCase(ChannelRanking.Uniform)]
+    [TestCase(ChannelRanking.Global)]
+    public void NoGroupIsEverEmptied(ChannelRanking ranking)
     {
-        var plan = Plan("resnet20", new ChannelPruneOptions { Criterion = ChannelCriterion.Random, Target = PruneTarget.Ratio(0.999), Global = global });
+        var plan = Plan("resnet20", new ChannelPruneOptions { Criterion = ChannelCriterion.Random, Target = PruneTarget.Ratio(0.999), Ranking = ranking, ProtectStem = false });
 
         Assert.That(plan.Graph.PrunableGroups.Select(g => plan.Kept[g.Id].Length), Is.All.EqualTo(1));
         Assert.That(plan.NewSpec.Layers, Is.Not.Empty);
@@ -98,10 +100,10 @@ public class ChannelPruningTests
         Assert.That(ChannelSelection.KeepCount(channels, desired, roundTo), Is.EqualTo(expected));
 
     [Test]
-    public void ProtectFirstLeavesTheFirstConvsGroupWhole()
+    public void ProtectStemLeavesTheFirstConvsGroupWhole()
     {
-        var resnet = Plan("resnet20", new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), ProtectFirst = true });
-        var cnn = Plan("simplecnn", new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), ProtectFirst = true });
+        var resnet = Plan("resnet20", new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), ProtectStem = true });
+        var cnn = Plan("simplecnn", new ChannelPruneOptions { Target = PruneTarget.Ratio(0.5), ProtectStem = true });
 
         Assert.That(((ConvSpec)resnet.NewSpec.Layer("conv1")).OutChannels, Is.EqualTo(16), "the first stage's residual group");
         Assert.That(((BasicBlockSpec)resnet.NewSpec.Layer("layer2.1")).OutChannels, Is.EqualTo(16), "other stages are pruned");
@@ -129,7 +131,7 @@ public class ChannelPruningTests
     [Test]
     public void BatchNormCriterionOnANetworkWithoutBatchNormIsAnError()
     {
-        var e = Assert.Throws<ArgumentException>(() => Plan("simplecnn", new ChannelPruneOptions { Criterion = ChannelCriterion.BatchNorm, Target = PruneTarget.Ratio(0.5) }));
+        var e = Assert.Throws<ArgumentException>(() => Plan("simplecnn", new ChannelPruneOptions { Criterion = ChannelCriterion.BatchNorm, Target = PruneTarget.Ratio(0.5), ProtectStem = false }));
         Assert.That(e!.Message, Does.Contain("needs batch norms").And.Contain("conv1"));
     }
 
@@ -156,7 +158,7 @@ public class ChannelPruningTests
     [Test]
     public void RandomCriterionIsSeeded()
     {
-        int[] Kept(long seed) => Plan("simplecnn", new ChannelPruneOptions { Criterion = ChannelCriterion.Random, Target = PruneTarget.Ratio(0.5), Seed = seed }).Kept[1];
+        int[] Kept(long seed) => Plan("simplecnn", new ChannelPruneOptions { Criterion = ChannelCriterion.Random, Target = PruneTarget.Ratio(0.5), Seed = seed, ProtectStem = false }).Kept[1];
 
         var first = Kept(5);
         Assert.That(Kept(5), Is.EqualTo(first));

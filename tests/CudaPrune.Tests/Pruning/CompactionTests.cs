@@ -125,7 +125,8 @@ public class CompactionTests
 
         Assert.That(result.Layers.Select(r => r.Name), Is.EqualTo(result.Before.Layers.Select(r => r.Name)));
         Assert.That(result.Layers.Sum(r => r.FlopsAfter), Is.EqualTo(result.After.Flops));
-        Assert.That(result.Layers.Single(r => r.Name == "layer1.0.conv1").Change, Is.EqualTo("in 16→8, out 16→8"));
+        Assert.That(result.Layers.Single(r => r.Name == "layer1.0.conv1").Change, Is.EqualTo("out 16→8"), "its input is the stem's group, protected by default");
+        Assert.That(result.Layers.Single(r => r.Name == "layer2.0.conv2").Change, Is.EqualTo("in 32→16, out 32→16"));
         Assert.That(result.Layers.Single(r => r.Name == "linear").Change, Is.EqualTo("in 64→32"));
         var text = PruneReport.ToText(result);
         Assert.That(text, Does.Contain("layer3.2.bn2").And.Contain("total"));

@@ -117,6 +117,39 @@ public class PruneCommandTests
         Assert.That(Checkpoint.ReadSpec(_folder.File("ft/model.safetensors")), Is.EqualTo(Checkpoint.ReadSpec(Path.Combine(output, "model.safetensors"))));
     }
 
+    [Test]
+    public void ChannelVariantsAreRecordedAndTheStemIsLeftWholeByDefault()
+    {
+        var output = _folder.File("variants");
+
+        var run = Prune(output, "--method", "channel", "--ratio", "0.5", "--round-to", "tile", "--ranking", "global", "--check");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(run.Out, Does.Contain("global ranking, counts rounded to multiples of 4").And.Contain("PASSED"));
+        var metadata = Checkpoint.ReadMetadata(Path.Combine(output, "model.safetensors"));
+        Assert.That((metadata["prune.ranking"], metadata["prune.round_to"], metadata["prune.protect_stem"]), Is.EqualTo(("global", "4", "true")));
+        var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "prune.json")))!;
+        Assert.That((string?)report["ranking"], Is.EqualTo("global"));
+        Assert.That((int)report["round_to"]!, Is.EqualTo(4));
+        Assert.That((bool)report["protect_stem"]!, Is.True);
+        var spec = Checkpoint.ReadSpec(Path.Combine(output, "model.safetensors"));
+        Assert.That(((ConvSpec)spec.Layer("conv1")).OutChannels, Is.EqualTo(16), "the stem is left whole");
+        Assert.That(spec.Layers.OfType<BasicBlockSpec>().Select(b => b.MidChannels), Is.All.Matches<int>(c => c % 4 == 0));
+    }
+
+    [Test]
+    public void PruneStemPrunesTheFirstConvsOutputs()
+    {
+        var output = _folder.File("stem");
+
+        var run = Prune(output, "--method", "channel", "--ratio", "0.5", "--prune-stem", "--check");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var metadata = Checkpoint.ReadMetadata(Path.Combine(output, "model.safetensors"));
+        Assert.That((metadata["prune.ranking"], metadata["prune.round_to"], metadata["prune.protect_stem"]), Is.EqualTo(("uniform", "1", "false")));
+        Assert.That(((ConvSpec)Checkpoint.ReadSpec(Path.Combine(output, "model.safetensors")).Layer("conv1")).OutChannels, Is.EqualTo(8));
+    }
+
     private static IEnumerable<TestCaseData> BadInputs()
     {
         TestCaseData Case(string name, string expected, params string[] args) => new TestCaseData(args, expected, name == "Unreachable" ? 1 : 2).SetName($"BadInput_{name}");
@@ -132,7 +165,13 @@ public class PruneCommandTests
         yield return Case("ChannelCriterionForLayers", "does not apply to layer pruning", "--method", "layer", "--criterion", "bn", "--ratio", "0.5");
         yield return Case("UnknownLayer", "has no layer 'layer4.0'", "--method", "channel", "--ratio", "0.5", "--protect", "layer1.0,layer4.0");
         yield return Case("Unreachable", "cannot be reached", "--method", "layer", "--target-flops", "0.05");
-        yield return Case("RoundToZero", "--round-to must be at least 1", "--method", "channel", "--ratio", "0.5", "--round-to", "0");
+        yield return Case("RoundToZero", "--round-to must be a whole number of at least 1 or 'tile'", "--method", "channel", "--ratio", "0.5", "--round-to", "0");
+        yield return Case("RoundToWord", "--round-to must be a whole number of at least 1 or 'tile' (= 4)", "--method", "channel", "--ratio", "0.5", "--round-to", "warp");
+        yield return Case("RoundToForLayers", "--round-to applies to channel pruning only", "--method", "layer", "--ratio", "0.5", "--round-to", "tile");
+        yield return Case("UnknownRanking", "--ranking must be uniform or global", "--method", "channel", "--ratio", "0.5", "--ranking", "local");
+        yield return Case("RankingForLayers", "--ranking applies to channel pruning only", "--method", "layer", "--ratio", "0.5", "--ranking", "global");
+        yield return Case("PruneStemForLayers", "--prune-stem applies to channel pruning only", "--method", "layer", "--ratio", "0.5", "--prune-stem");
+        yield return Case("PruneStemAndProtectFirst", "contradict", "--method", "channel", "--ratio", "0.5", "--prune-stem", "--protect-first");
         yield return Case("StepsZero", "--steps must be at least 1", "--method", "channel", "--ratio", "0.5", "--steps", "0");
     }
 

@@ -29,14 +29,29 @@ public class TargetTests
         return (double)ModelStats.Compute(plan.NewSpec).Flops / ModelStats.Compute(m.Spec).Flops;
     }
 
-    [TestCase(false, 1)]
-    [TestCase(true, 1)]
-    [TestCase(false, 4)]
-    public void ChannelPruningOfResnet20ToHalfTheFlopsLandsWithin5PercentOfTheTarget(bool global, int roundTo)
+    [TestCase(ChannelRanking.Uniform, 1, true)]
+    [TestCase(ChannelRanking.Global, 1, true)]
+    [TestCase(ChannelRanking.Uniform, 4, true)]
+    [TestCase(ChannelRanking.Global, 4, true)]
+    [TestCase(ChannelRanking.Uniform, 8, true)]
+    [TestCase(ChannelRanking.Global, 8, true)]
+    [TestCase(ChannelRanking.Global, 8, false)]
+    public void ChannelPruningOfResnet20ToHalfTheFlopsLandsWithin5PercentOfTheTarget(ChannelRanking ranking, int roundTo, bool protectStem)
     {
-        double kept = ChannelKept("resnet20", new ChannelPruneOptions { Target = PruneTarget.Flops(0.5), Global = global, RoundTo = roundTo }, s => s.Flops);
+        double kept = ChannelKept("resnet20", new ChannelPruneOptions { Target = PruneTarget.Flops(0.5), Ranking = ranking, RoundTo = roundTo, ProtectStem = protectStem }, s => s.Flops);
 
         Assert.That(kept, Is.EqualTo(0.5).Within(0.025), "5 % of the target");
+    }
+
+    [Test]
+    public void ARoundingStepWiderThanTheToleranceIsAClearError()
+    {
+        // Uniform with K = 8 and the stem pruned: resnet20's stage-1 stream steps 16 → 8 at one ratio,
+        // from 55.4 % to 44.9 % of the FLOPs, straddling 50 % by more than 5 points on either side.
+        var e = Assert.Throws<TargetUnreachableException>(() => ChannelKept("resnet20",
+            new ChannelPruneOptions { Target = PruneTarget.Flops(0.5), RoundTo = 8, ProtectStem = false }, s => s.Flops));
+
+        Assert.That(e!.Message, Does.Contain("cannot be met within 0.05").And.Contain("multiples of 8").And.Contain("44.9 %"));
     }
 
     [Test]
@@ -92,8 +107,8 @@ public class TargetTests
     [Test]
     public void AChannelTargetNoPruningCanReachIsAClearError()
     {
-        // With conv1's 64 channels protected, conv1 alone is 8.5 % of simplecnn's FLOPs.
-        var e = Assert.Throws<TargetUnreachableException>(() => ChannelKept("simplecnn", new ChannelPruneOptions { Target = PruneTarget.Flops(0.01), ProtectFirst = true }, s => s.Flops));
+        // With conv1's 64 channels protected (the stem, by default), conv1 alone is 8.5 % of simplecnn's FLOPs.
+        var e = Assert.Throws<TargetUnreachableException>(() => ChannelKept("simplecnn", new ChannelPruneOptions { Target = PruneTarget.Flops(0.01) }, s => s.Flops));
         Assert.That(e!.Message, Does.Contain("--target-flops 0.01 cannot be reached").And.Contain("keeps at least"));
     }
 

@@ -12,6 +12,12 @@ public readonly record struct ConvTile(int Rows, int Columns)
     /// <summary>The k step of the tile engine (TILE_BK): every split of the reduction is a multiple of it.</summary>
     public const int KStep = 8;
 
+    /// <summary>
+    /// The smallest step of BM: every tile's row count is a multiple of it, so a layer whose output
+    /// channels are a multiple of it fills whole tile rows (the "tile multiple" channel pruning can round to).
+    /// </summary>
+    public const int RowStep = 4;
+
     /// <summary>TM: 8 rows per thread when BM is a multiple of 8 and at least 32, else 4 (as TileShape).</summary>
     public int ThreadRows => Rows % 8 == 0 && Rows >= 32 ? 8 : 4;
 
@@ -21,7 +27,7 @@ public readonly record struct ConvTile(int Rows, int Columns)
     public int SharedBytes => 4 * 2 * KStep * (Rows + 4 + Columns + 4);
 
     /// <summary>Whether the tile engine can be instantiated for it (its loaders need a multiple of 8 threads).</summary>
-    public bool IsValid => Rows is >= 4 and <= 128 && Rows % 4 == 0 && Columns is 32 or 64 or 128 && Threads % 8 == 0;
+    public bool IsValid => Rows is >= RowStep and <= 128 && Rows % RowStep == 0 && Columns is 32 or 64 or 128 && Threads % 8 == 0;
 
     /// <summary>The kernel-name suffix of the generic (version 2) kernels: conv2d_forward_kernel2_bm64_bn128.</summary>
     public string Suffix => $"bm{Rows}_bn{Columns}";
