@@ -47,10 +47,11 @@ public static class CompareCommand
         var noIso = new Option<bool>("--no-iso-latency") { Description = "Do not prune by channels to the layer-pruned models' measured latency (iso-latency pairs, one per budget, seed and batch size)." };
         var preset = new Option<string?>("--preset")
         {
-            Description = "full: the GPU machine's preset (resnet20 on all of CIFAR-10, 30 epochs, budgets 0.75,0.5,0.3, batch 1 and 256; hours). "
-                + "quick: the CPU preset (resnet20 on 5,000/2,000 images, 3 epochs, 2 epochs of fine-tuning, budgets 0.75,0.5, batch 1 and 64; minutes on two cores; proves the pipeline, not the claim). "
-                + "Default: full when the run computes on a CUDA GPU, else quick (and it says so). Options given explicitly override the preset.",
-            HelpName = "quick|full",
+            Description = "quick: the CPU preset (resnet20 on 5,000/2,000 images, 3 epochs, 2 of fine-tuning, budgets 0.75,0.5, 2 seeds, batch 1 and 64; about 12 minutes on two cores; proves the pipeline, not the claim). "
+                + "gpu: one lent GPU call (resnet20 on all of CIFAR-10, 10 epochs, 3 of fine-tuning, budgets 0.75,0.5,0.3, 2 seeds, batch 1 to 1024; about 8 minutes of an H100, estimated). "
+                + "full: literature budgets (resnet56, 160 epochs, 40 of fine-tuning at lr 0.01, budgets 0.9 to 0.3, 3 seeds, batch 1 to 1024; days). "
+                + "Default: gpu when the run computes on a CUDA GPU, else quick (and it says so). Options given explicitly override the preset.",
+            HelpName = "quick|gpu|full",
         };
         preset.AcceptOnlyFromAmong(CompareDefaults.PresetNames);
         var isQuick = new Option<bool>("--quick") { Description = "Same as --preset quick." };

@@ -14,7 +14,8 @@ public static class CompareDefaults
 {
     public const string Quick = "quick";
     public const string Full = "full";
-    public static readonly string[] PresetNames = [Quick, Full];
+    public const string Gpu = "gpu";
+    public static readonly string[] PresetNames = [Quick, Gpu, Full];
 
     /// <summary>The preset, and a sentence for stderr when it was chosen for the machine rather than asked for.</summary>
     public sealed record PresetChoice(CompareSettings Settings, string? Note);
@@ -27,9 +28,10 @@ public static class CompareDefaults
         if (quick && preset == Full) throw new UsageException("--quick is --preset quick: give one of --quick and --preset full");
         if (quick || preset == Quick) return new(CompareSettings.Quick, null);
         if (preset == Full) return new(CompareSettings.Full, null);
-        if (preset is not null) throw new UsageException($"--preset must be {Quick} or {Full}, got '{preset}'");
+        if (preset == Gpu) return new(CompareSettings.Gpu, null);
+        if (preset is not null) throw new UsageException($"--preset must be {Quick}, {Gpu} or {Full}, got '{preset}'");
         return onGpu
-            ? new(CompareSettings.Full, null)
+            ? new(CompareSettings.Gpu, null)
             : new(CompareSettings.Quick, "no CUDA GPU to compute on: running the quick preset (minutes; proves the pipeline, not the claim). --preset full runs the full one (many hours on a CPU).");
     }
 

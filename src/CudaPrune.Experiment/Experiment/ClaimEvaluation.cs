@@ -111,7 +111,7 @@ public static class ClaimEvaluation
             McNemar.PValue(p.Channel.Correct, p.Layer.Correct),
             Bootstrap.AccuracyDifference(p.Channel.Correct, p.Layer.Correct),
             [.. from b in batches
-                from mode in new[] { "eager", "graph" }
+                from mode in Modes
                 let l = Latency(p.Layer, b, mode)
                 let c = Latency(p.Channel, b, mode)
                 where l is not null && c is not null
@@ -156,7 +156,7 @@ public static class ClaimEvaluation
         var claims = new List<BatchClaim>();
         if (pairs.Count == 0) return claims;
         foreach (int batch in batches)
-            foreach (var mode in new[] { "eager", "graph" })
+            foreach (var mode in Modes)
             {
                 if (pairs.Any(p => Latency(p.Layer, batch, mode) is null || Latency(p.Channel, batch, mode) is null)) continue;
                 var budgets = pairs.GroupBy(p => p.Layer.Budget ?? double.NaN).Select(g =>
@@ -170,12 +170,28 @@ public static class ClaimEvaluation
         return claims;
     }
 
+    /// <summary>
+    /// The timing modes: "eager" (one launch per kernel, batch norms as kernels), "graph" (CUDA graph replay),
+    /// "folded" (deployment: conv + BN (+ ReLU) folded into one kernel, eager) and "folded-graph" (folded and replayed).
+    /// </summary>
+    public static IReadOnlyList<string> Modes { get; } = ["eager", "graph", "folded", "folded-graph"];
+
     /// <summary>The latency of <paramref name="v"/> at a batch size in a mode; null when not measured.</summary>
     public static SampleStats? Latency(VariantResult v, int batch, string mode)
     {
-        var b = v.Profile.Batches.FirstOrDefault(x => x.Batch == batch);
-        return mode == "graph" ? b?.Graph : b?.EndToEnd;
+        var profile = mode.StartsWith("folded", StringComparison.Ordinal) ? v.FoldedProfile : v.Profile;
+        var b = profile?.Batches.FirstOrDefault(x => x.Batch == batch);
+        return mode.EndsWith("graph", StringComparison.Ordinal) ? b?.Graph : b?.EndToEnd;
     }
+
+    /// <summary>"eager (one launch per kernel)", ….</summary>
+    public static string DescribeMode(string mode) => mode switch
+    {
+        "graph" => "CUDA graph replay",
+        "folded" => "deployment: conv + BN + ReLU folded, eager",
+        "folded-graph" => "deployment: folded, CUDA graph replay",
+        _ => "eager (one launch per kernel)",
+    };
 
     // The runs behind a latency; a summary without them (an old profile) stands for itself as one sample.
     private static IReadOnlyList<double> Samples(SampleStats s) => s.Samples.Count > 0 ? s.Samples : [s.Median];

@@ -4,6 +4,7 @@ using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.Data;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Training;
+using CudaPrune.Core.Backends.Cuda;
 using CudaPrune.Experiment.Engines;
 using CudaPrune.Profiling.Latency;
 using CudaPrune.Pruning.Channels;
@@ -78,11 +79,13 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 }
             }
 
-            var profiles = _clock.Time("profile", () => ProfileAll(device, live));
+            var profiles = _clock.Time("profile", () => ProfileAll(device, live, _options.Profile));
+            var folded = _options.DeploymentMode
+                ? _clock.Time("profile folded", () => ProfileAll(device, live, _options.Profile with { FoldBatchNorm = true })) : null;
             // A production engine beside ours, on the same cores, interleaved: only where both run on the CPU.
             var engines = backend.Kind == DeviceKind.Cpu ? _clock.Time("second engine", () => MeasureEngines(device, live)) : [];
             var reference = live[0].Model.Spec;
-            var variants = live.Select((l, i) => l.Seed.Complete(l.Model, reference, test.Count, profiles[i])).ToList();
+            var variants = live.Select((l, i) => l.Seed.Complete(l.Model, reference, test.Count, profiles[i]) with { FoldedProfile = folded?[i] }).ToList();
             var results = new CompareResults(_options, reference.Name, LayerBreakdown.Layers(reference), dataset, train.Count, test.Count,
                 loaded ? $"loaded from {Path.GetFullPath(_options.Baseline!)}" : $"trained for {_options.Epochs} epoch(s), one per seed",
                 run.Finished(), variants, skipped, [], _clock.Phases);
@@ -138,6 +141,32 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                 throw;
             }
         }
+        // The fair channel baseline's variants: global ranking, and counts rounded to the kernels' tile row step.
+        var primaryLayer = live.LastOrDefault(l => l.Item1.Method == VariantMethod.Layer && l.Item1.Budget == budget && l.Item1.Seed == seed && l.Item1.Control.Length == 0);
+        if (primaryLayer.Item2 is not null)
+        {
+            double flops = (double)ModelStats.Compute(primaryLayer.Item2.Spec).Flops / ModelStats.Compute(baseline.Spec).Flops;
+            foreach (var (name, ranking, roundTo) in new[] { ("variant global", ChannelRanking.Global, 1), ("variant round-to 4", ChannelRanking.Uniform, ConvTile.RowStep) })
+            {
+                Cancel.ThrowIfCancellationRequested();
+                PruneResult variant;
+                try
+                {
+                    variant = ChannelPruner.Prune(baseline, new ChannelPruneOptions
+                    {
+                        Criterion = _options.ChannelCriterion, Target = PruneTarget.Flops(flops), Ranking = ranking, RoundTo = roundTo,
+                        Calibration = calibration, Seed = seed, DisposeSource = false,
+                    });
+                }
+                catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
+                {
+                    progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: channel pruning cannot match the layer-pruned model's FLOPs ({e.Message})"));
+                    continue;
+                }
+                FineTune(variant, VariantMethod.Channel, budget, train, test, modelsFolder, live, seed, "", control: name);
+            }
+        }
+
         foreach (var (layerCriterion, channelCriterion, name) in new[]
                  {
                      (LayerCriterion.L1, ChannelCriterion.L1, "l1"), (LayerCriterion.Taylor, ChannelCriterion.Taylor, "taylor"),
@@ -432,13 +461,13 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
     }
 
     /// <summary>Every model at each batch size, their runs interleaved, so that a drift of the machine touches all of them alike.</summary>
-    private List<ModelProfile> ProfileAll(ProfilingDevice device, List<(VariantSeed Seed, Model Model)> models)
+    private List<ModelProfile> ProfileAll(ProfilingDevice device, List<(VariantSeed Seed, Model Model)> models, ProfileOptions options)
     {
-        var profiler = new LatencyProfiler(device, _options.Profile) { Cancel = Cancel };
+        var profiler = new LatencyProfiler(device, options) { Cancel = Cancel };
         var perModel = models.Select(_ => new List<BatchProfile>()).ToList();
         foreach (int batch in _options.BatchSizes)
         {
-            progress.Phase($"profiling {models.Count} models at batch {batch}, runs interleaved");
+            progress.Phase($"profiling {models.Count} models at batch {batch}{(options.FoldBatchNorm ? ", batch norms folded" : "")}, runs interleaved");
             var profiles = profiler.Profile(models.Select(m => m.Model).ToList(), batch);
             for (int i = 0; i < models.Count; i++)
             {
@@ -449,7 +478,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
                     + (p.Graph is { } g ? string.Create(CultureInfo.InvariantCulture, $", graph {g.Median / 1000:F3} ms") : ""));
             }
         }
-        return models.Select((m, i) => new ModelProfile(m.Model.Spec.Name, device.Description, device.Peaks, _options.Profile.FoldBatchNorm, _options.Profile, perModel[i])).ToList();
+        return models.Select((m, i) => new ModelProfile(m.Model.Spec.Name, device.Description, device.Peaks, options.FoldBatchNorm, options, perModel[i])).ToList();
     }
 
     private static Dictionary<string, string> Metadata(string method, double? budget, double accuracy, int seed)

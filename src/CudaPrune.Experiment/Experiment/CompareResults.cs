@@ -73,11 +73,17 @@ public sealed record CompareResults(
     private VariantResult? Find(VariantMethod method, double budget, int seed) =>
         Variants.FirstOrDefault(v => v.Method == method && v.Budget == budget && v.Seed == seed && v.Control.Length == 0);
 
-    /// <summary>Every control with the experiment's own model it controls: (control, reference) — the scratch-trained architecture against its pruned and fine-tuned twin, a criterion-matched layer model against its channel partner.</summary>
+    /// <summary>
+    /// Every control with the model it is measured against: the scratch-trained architecture against its pruned and
+    /// fine-tuned twin; a criterion-matched channel model against its layer partner; a fair channel variant (global
+    /// ranking, round-to) against the primary layer-pruned model.
+    /// </summary>
     public IReadOnlyList<(VariantResult Control, VariantResult Reference)> ControlPairs =>
         [.. Variants.Where(v => v.Control.Length > 0).Select(c => (Control: c, Reference: c.Control == "scratch"
                 ? Find(c.Method, c.Budget ?? double.NaN, c.Seed)
-                : Variants.FirstOrDefault(v => v.Control == c.Control && v.Budget == c.Budget && v.Seed == c.Seed && v.Method != c.Method)))
+                : c.Control.StartsWith("variant", StringComparison.Ordinal)
+                    ? Find(VariantMethod.Layer, c.Budget ?? double.NaN, c.Seed)
+                    : Variants.FirstOrDefault(v => v.Control == c.Control && v.Budget == c.Budget && v.Seed == c.Seed && v.Method != c.Method)))
             .Where(p => p.Reference is not null && (p.Control.Control == "scratch" || p.Control.Method == VariantMethod.Channel))
             .Select(p => (p.Control, p.Reference!))];
 

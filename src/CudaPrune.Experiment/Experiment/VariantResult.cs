@@ -58,6 +58,9 @@ public sealed record VariantResult(
     /// </summary>
     public string Control { get; init; } = "";
 
+    /// <summary>Latency with batch norms folded into the convolutions (deployment mode); null when not measured.</summary>
+    public ModelProfile? FoldedProfile { get; init; }
+
     /// <summary>For <see cref="VariantMethod.IsoLatency"/>: the batch size whose latency was matched.</summary>
     public int? IsoBatch { get; init; }
 

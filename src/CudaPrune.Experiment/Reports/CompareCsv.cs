@@ -13,7 +13,7 @@ public static class CompareCsv
             "accuracy_standard_error", "test_images", "batch", "mode", "median_ms", "p10_ms", "p90_ms", "min_ms", "runs", "speedup_vs_baseline");
         foreach (var v in r.Variants)
             foreach (int b in r.Options.BatchSizes)
-                foreach (var mode in new[] { "eager", "graph" })
+                foreach (var mode in ClaimEvaluation.Modes)
                 {
                     var s = ClaimEvaluation.Latency(v, b, mode);
                     if (s is null) continue;

@@ -59,7 +59,8 @@ public static class CompareJson
             ["engines"] = EnginesNode(r),
             ["validation_images"] = r.ValidationImages,
             ["scratch"] = new JsonArray([.. r.ControlStatistics.Where(c => c.Control == "scratch").Select(c => (JsonNode)ControlNode(c))]),
-            ["criterion_controls"] = new JsonArray([.. r.ControlStatistics.Where(c => c.Control != "scratch").Select(c => (JsonNode)ControlNode(c))]),
+            ["criterion_controls"] = new JsonArray([.. r.ControlStatistics.Where(c => c.Control.StartsWith("criteria", StringComparison.Ordinal)).Select(c => (JsonNode)ControlNode(c))]),
+            ["channel_variants"] = new JsonArray([.. r.ControlStatistics.Where(c => c.Control.StartsWith("variant", StringComparison.Ordinal)).Select(c => (JsonNode)ControlNode(c))]),
             ["iso_latency"] = new JsonArray([.. r.IsoLatency.Select(i => (JsonNode)new JsonObject
             {
                 ["budget"] = i.Budget,
@@ -110,10 +111,13 @@ public static class CompareJson
         {
             ["eager"] = Speedup(r.BaselineOf(v.Seed), v, b, "eager"),
             ["graph"] = Speedup(r.BaselineOf(v.Seed), v, b, "graph"),
+            ["folded"] = Speedup(r.BaselineOf(v.Seed), v, b, "folded"),
+            ["folded_graph"] = Speedup(r.BaselineOf(v.Seed), v, b, "folded-graph"),
         }))]),
         ["layers_us"] = new JsonObject([.. r.Options.BatchSizes.Select(b => new KeyValuePair<string, JsonNode?>(b.ToString(System.Globalization.CultureInfo.InvariantCulture),
             new JsonObject([.. LayerBreakdown.Microseconds(v.Profile.At(b).Kernels, r.BaselineLayers).Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))])))]),
         ["profile"] = ProfileJson.ToNode(v.Profile),
+        ["profile_folded"] = v.FoldedProfile is { } folded ? ProfileJson.ToNode(folded) : null,
         ["latency_by_engine"] = new JsonObject([.. r.Engines.Select(t => new KeyValuePair<string, JsonNode?>(
             t.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
             new JsonObject([.. t.Rows.Where(row => row.Label == v.Label).Select(row => new KeyValuePair<string, JsonNode?>(row.Engine, new JsonObject

@@ -125,12 +125,28 @@ public static class CompareMarkdown
         md.AppendLine();
         foreach (var c in r.Claims)
         {
-            md.AppendLine(Inv($"### Speed, batch {c.Batch}, {(c.Mode == "graph" ? "CUDA graph replay" : "eager (one launch per kernel)")}: {ClaimEvaluation.Describe(c.Verdict)} (layer pruning {c.Effect:F2}x as fast as channel pruning, geometric mean)")).AppendLine();
+            md.AppendLine(Inv($"### Speed, batch {c.Batch}, {ClaimEvaluation.DescribeMode(c.Mode)}: {ClaimEvaluation.Describe(c.Verdict)} (layer pruning {c.Effect:F2}x as fast as channel pruning, geometric mean)")).AppendLine();
             foreach (var b in c.Budgets)
                 md.AppendLine(Inv($"- Budget {b.Budget:0.00}: latency(channel) ÷ latency(layer) = {b.Effect.Estimate:F2}, 95 % interval [{b.Effect.Low:F2}, {b.Effect.High:F2}]: ") +
                     Direction(b.Direction, "layer pruning is faster", "channel pruning is faster"));
             md.AppendLine();
         }
+
+        md.AppendLine("### Pareto fronts").AppendLine();
+        md.AppendLine("Per batch size and mode, the (method, budget) points no other point beats on both latency (relative to the seed's baseline) " +
+            "and mean accuracy; `accuracy-latency.png` draws them with their error bars.").AppendLine();
+        foreach (var c in r.Claims)
+        {
+            var points = new[] { VariantMethod.Layer, VariantMethod.Channel }
+                .SelectMany(m => Plots.AccuracyLatencyPlot.Points(r, m, c.Batch, c.Mode).Select(p => (Method: m, p.Budget, p.X, p.Y))).ToList();
+            var front = Statistics.ParetoFront.Of(points, p => p.X, p => p.Y);
+            int layer = front.Count(p => p.Method == VariantMethod.Layer), channel = front.Count(p => p.Method == VariantMethod.Channel);
+            string who = layer > 0 && channel == 0 ? "layer pruning dominates: every point of the front is layer-pruned"
+                : channel > 0 && layer == 0 ? "channel pruning dominates: every point of the front is channel-pruned"
+                : "neither dominates: the front mixes both (each wins a range of latency)";
+            md.AppendLine(Inv($"- batch {c.Batch}, {c.Mode}: front {string.Join(", ", front.Select(p => $"{p.Method.ToString().ToLowerInvariant()} {p.Budget:0.00} ({p.X:F2}x, {p.Y:F1} %)"))} — {who}."));
+        }
+        md.AppendLine();
 
         md.AppendLine("### Every pair").AppendLine();
         var header = new List<string> { "budget", "seed", "layer acc.", "channel acc.", "difference [95 %]", "McNemar p" };
@@ -180,7 +196,9 @@ public static class CompareMarkdown
             "(scratch-B, Liu et al. 2019); difference = accuracy(scratch) − accuracy(pruned and fine-tuned). A positive difference says the " +
             "architecture, not the inherited weights, carries the accuracy.");
         md.AppendLine("- **criteria x/x**: layer and channel pruning with the same criterion (the primary pair mixes criteria); difference = " +
-            "accuracy(channel) − accuracy(layer); ratio = latency(channel) ÷ latency(layer), eager.").AppendLine();
+            "accuracy(channel) − accuracy(layer); ratio = latency(channel) ÷ latency(layer), eager.");
+        md.AppendLine("- **variant global / variant round-to 4**: the fair channel baseline's variants (channels ranked across layers; counts rounded to " +
+            "the kernels' tile row step), pruned to the layer-pruned model's FLOPs, against that layer-pruned model, as the criteria controls.").AppendLine();
         var batches = r.ControlStatistics.SelectMany(c => c.SpeedupRatios.Select(x => x.Batch)).Distinct().Order().ToList();
         var header = new List<string> { "control", "model", "against", "accuracy", "against acc.", "difference [95 %]", "McNemar p" };
         header.AddRange(batches.Select(b => $"b={b} ratio"));

@@ -33,6 +33,8 @@ public static class CompareReportFiles
         var plots = new List<string> { Put(AccuracyPlot, p => PngFile.Write(AccuracyLatencyPlot.Create(r), p, 900, 600)) };
         if (r.Claims.Any(c => c.Mode == "graph"))
             plots.Add(Put("accuracy-latency-graph.png", p => PngFile.Write(AccuracyLatencyPlot.Create(r, "graph"), p, 900, 600)));
+        if (r.Claims.Select(c => c.Batch).Distinct().Count() >= 2)
+            plots.Add(Put("speed-crossover.png", p => PngFile.Write(CrossoverPlot.Create(r), p, 900, 600)));
         foreach (var (layer, _) in r.Pairs.Where(p => p.Layer.Seed == r.Seeds[0]))
             foreach (int batch in r.Options.BatchSizes)
                 plots.Add(Put(LayerPlotName(layer.Budget!.Value, batch), p => PngFile.Write(LayerLatencyPlot.Create(r, layer.Budget!.Value, batch), p, 1200, 600)));

@@ -6,17 +6,19 @@ namespace CudaPrune.Tests.Cli;
 /// <summary>What <c>compare</c> runs when the command line leaves it open: the preset for the machine, and runs/compare-&lt;UTC time&gt;.</summary>
 public class CompareDefaultsTests
 {
-    [TestCase(null, false, true, true, false)]
-    [TestCase(null, false, false, false, true)] // no GPU: quick, and it says so
-    [TestCase("full", false, false, true, false)]
-    [TestCase("quick", false, true, false, false)]
-    [TestCase(null, true, true, false, false)] // --quick is --preset quick
-    [TestCase("quick", true, false, false, false)]
-    public void ThePresetFollowsTheOptionsThenTheMachine(string? preset, bool quick, bool onGpu, bool full, bool noted)
+    [TestCase(null, false, true, "gpu", false)] // a GPU: the preset of one lent GPU call, not the days-long full one
+    [TestCase(null, false, false, "quick", true)] // no GPU: quick, and it says so
+    [TestCase("full", false, false, "full", false)]
+    [TestCase("gpu", false, false, "gpu", false)]
+    [TestCase("quick", false, true, "quick", false)]
+    [TestCase(null, true, true, "quick", false)] // --quick is --preset quick
+    [TestCase("quick", true, false, "quick", false)]
+    public void ThePresetFollowsTheOptionsThenTheMachine(string? preset, bool quick, bool onGpu, string expected, bool noted)
     {
         var choice = CompareDefaults.Preset(preset, quick, onGpu);
 
-        Assert.That(choice.Settings.IsQuick, Is.EqualTo(!full));
+        var settings = expected switch { "gpu" => CudaPrune.Experiment.CompareSettings.Gpu, "full" => CudaPrune.Experiment.CompareSettings.Full, _ => CudaPrune.Experiment.CompareSettings.Quick };
+        Assert.That(choice.Settings, Is.SameAs(settings));
         Assert.That(choice.Note is not null, Is.EqualTo(noted));
         if (noted) Assert.That(choice.Note, Does.Contain("quick preset").And.Contain("--preset full"));
     }

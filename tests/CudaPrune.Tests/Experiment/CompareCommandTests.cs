@@ -54,7 +54,8 @@ public class CompareCommandTests
         Assert.That(iso.Select(i => ((double?)i!["budget"], (int?)i["batch"])), Is.EqualTo(new (double?, int?)[] { (0.75, 1), (0.75, 2), (0.5, 1), (0.5, 2) }));
         Assert.That(iso.Select(i => (double?)i!["mcnemar_p"]), Has.All.InRange(0.0, 1.0));
         Assert.That(variants.Select(v => File.Exists((string?)v!["checkpoint"])), Is.All.True, "every evaluated model is saved");
-        Assert.That(json["speed_claims"]!.AsArray().Select(c => (int?)c!["batch"]), Is.EqualTo(new int?[] { 1, 2 }));
+        Assert.That(json["speed_claims"]!.AsArray().Select(c => ((int?)c!["batch"], (string?)c["mode"])),
+            Is.EqualTo(new (int?, string?)[] { (1, "eager"), (1, "folded"), (2, "eager"), (2, "folded") }), "deployment mode (folded) judged beside eager; no graphs on the CPU");
         Assert.That(json["pairs"]!.AsArray(), Has.Count.EqualTo(2));
         Assert.That(json["engines"]!.AsArray().Select(e => (string?)e!["name"]), Is.EquivalentTo(new[] { "cudaprune", "onnxruntime" }));
         var engines = variants[0]!["latency_by_engine"]!["1"]!.AsObject();

@@ -92,9 +92,9 @@ public class ReportWriterTests
 
         Assert.That(folder.Files(), Is.EquivalentTo(new[]
         {
-            "report.md", "results.json", "results.csv", "accuracy-latency.png", "layers-b1-0.50.png", "layers-b64-0.50.png",
+            "report.md", "results.json", "results.csv", "accuracy-latency.png", "speed-crossover.png", "layers-b1-0.50.png", "layers-b64-0.50.png",
         }), "no temporary file is left behind");
-        Assert.That(files, Has.Count.EqualTo(6));
+        Assert.That(files, Has.Count.EqualTo(7));
         foreach (var png in folder.Files().Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
         {
             var bytes = File.ReadAllBytes(folder.File(png));
