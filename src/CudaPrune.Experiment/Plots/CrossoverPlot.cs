@@ -41,7 +41,7 @@ public static class CrossoverPlot
         plot.Axes.Bottom.SetTicks([.. batches.Select(b => Math.Log2(b))], [.. batches.Select(b => b.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         plot.Title($"{r.ModelName}: is layer pruning faster than channel pruning at the same FLOPs? ({r.Seeds.Count} seed(s))");
         plot.XLabel("batch size");
-        plot.YLabel("latency(channel) ÷ latency(layer), 95 % interval (above 1: layer faster)");
+        plot.YLabel("channel ÷ layer latency, 95 % (>1: layer faster)");
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
