@@ -13,8 +13,6 @@ using CudaPrune.Pruning.Layers;
 using CudaPrune.Pruning.Reporting;
 using CudaPrune.Pruning.Targets;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>

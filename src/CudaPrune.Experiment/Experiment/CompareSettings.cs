@@ -2,8 +2,6 @@ using CudaPrune.Core.Models;
 using CudaPrune.Profiling.Latency;
 using CudaPrune.Pruning.Criteria;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>Which budgets get the experiment's controls.</summary>

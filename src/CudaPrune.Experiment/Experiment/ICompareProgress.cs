@@ -1,7 +1,5 @@
 using CudaPrune.Core.Training;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>How the experiment shows its progress: a line per phase, and a live view around each training run.</summary>

@@ -1,8 +1,6 @@
 using CudaPrune.Core.Models;
 using CudaPrune.Profiling.Latency;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>Wall-clock and process CPU seconds of one phase of the experiment.</summary>

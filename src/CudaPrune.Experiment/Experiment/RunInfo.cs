@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>Where and with what a run was made: device, driver, versions, commit, date, machine load.</summary>

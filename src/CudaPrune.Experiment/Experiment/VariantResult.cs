@@ -1,7 +1,5 @@
 using CudaPrune.Profiling.Latency;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment;
 
 /// <summary>How a model of the experiment was made.</summary>

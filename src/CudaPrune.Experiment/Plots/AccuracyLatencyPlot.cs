@@ -1,8 +1,6 @@
 using CudaPrune.Experiment;
 using ScottPlot;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment.Plots;
 
 /// <summary>

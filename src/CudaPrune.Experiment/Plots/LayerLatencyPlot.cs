@@ -1,8 +1,6 @@
 using CudaPrune.Experiment;
 using ScottPlot;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment.Plots;
 
 /// <summary>Per top-level layer, the median latency of the baseline and of the layer- and channel-pruned models at one budget and batch size (grouped bars).</summary>

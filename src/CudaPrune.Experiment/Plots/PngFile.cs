@@ -1,8 +1,6 @@
 using CudaPrune.Core.IO;
 using ScottPlot;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment.Plots;
 
 /// <summary>Renders a plot to PNG bytes and writes them atomically.</summary>

@@ -1,5 +1,4 @@
 using CudaPrune.Experiment;
-
 using CudaPrune.Profiling.Reports;
 
 namespace CudaPrune.Experiment.Reports;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using CudaPrune.Experiment;
 using CudaPrune.Pruning.Criteria;
-
 using CudaPrune.Profiling.Reports;
 
 namespace CudaPrune.Experiment.Reports;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using CudaPrune.Experiment;
 using CudaPrune.Profiling.Latency;
-
 using CudaPrune.Profiling.Reports;
 
 namespace CudaPrune.Experiment.Reports;

@@ -3,8 +3,6 @@ using CudaPrune.Core.IO;
 using CudaPrune.Experiment;
 using CudaPrune.Experiment.Plots;
 
-using CudaPrune.Profiling.Reports;
-
 namespace CudaPrune.Experiment.Reports;
 
 /// <summary>
