@@ -97,6 +97,20 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
 
     private static string Slug(string suffix) => suffix.Replace(' ', '-');
 
+    // A pruning that cannot reach its target is an outcome of the experiment to report, not a failure of the run.
+    private static PruneResult? TryPrune(Func<PruneResult> prune, Action<string> unreachable)
+    {
+        try
+        {
+            return prune();
+        }
+        catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
+        {
+            unreachable(e.Message);
+            return null;
+        }
+    }
+
     /// <summary>The training split less a class-balanced validation set (at most a fifth of it), and that set; none when 0 are asked.</summary>
     private (CifarDataset Train, CifarDataset? Validation) HoldOut(CifarDataset train)
     {
@@ -147,20 +161,12 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
             foreach (var (name, ranking, roundTo) in new[] { ("variant global", ChannelRanking.Global, 1), ("variant round-to 4", ChannelRanking.Uniform, ConvTile.RowStep) })
             {
                 Cancel.ThrowIfCancellationRequested();
-                PruneResult variant;
-                try
+                var variant = TryPrune(() => ChannelPruner.Prune(baseline, new ChannelPruneOptions
                 {
-                    variant = ChannelPruner.Prune(baseline, new ChannelPruneOptions
-                    {
-                        Criterion = _options.ChannelCriterion, Target = PruneTarget.Flops(flops), Ranking = ranking, RoundTo = roundTo,
-                        Calibration = calibration, Seed = seed, DisposeSource = false,
-                    });
-                }
-                catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
-                {
-                    progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: channel pruning cannot match the layer-pruned model's FLOPs ({e.Message})"));
-                    continue;
-                }
+                    Criterion = _options.ChannelCriterion, Target = PruneTarget.Flops(flops), Ranking = ranking, RoundTo = roundTo,
+                    Calibration = calibration, Seed = seed, DisposeSource = false,
+                }), why => progress.Phase(FormattableString.Invariant($"{name} {budget:0.00}: channel pruning cannot match the layer-pruned model's FLOPs ({why})")));
+                if (variant is null) continue;
                 FineTune(variant, VariantMethod.Channel, budget, train, test, modelsFolder, live, seed, "", control: name);
             }
         }
@@ -173,28 +179,15 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         {
             Cancel.ThrowIfCancellationRequested();
             string control = $"criteria {name}/{name}";
-            PruneResult layer, channel;
-            try
-            {
-                layer = LayerPruner.Prune(baseline, new LayerPruneOptions
-                    { Criterion = layerCriterion, Target = PruneTarget.Flops(budget), Calibration = calibration, Seed = seed, DisposeSource = false });
-            }
-            catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
-            {
-                progress.Phase(FormattableString.Invariant($"{control} {budget:0.00}: layer pruning cannot reach it ({e.Message})"));
-                continue;
-            }
+            var layer = TryPrune(() => LayerPruner.Prune(baseline, new LayerPruneOptions
+                { Criterion = layerCriterion, Target = PruneTarget.Flops(budget), Calibration = calibration, Seed = seed, DisposeSource = false }),
+                why => progress.Phase(FormattableString.Invariant($"{control} {budget:0.00}: layer pruning cannot reach it ({why})")));
+            if (layer is null) continue;
             FineTune(layer, VariantMethod.Layer, budget, train, test, modelsFolder, live, seed, "", control: control);
-            try
-            {
-                channel = ChannelPruner.Prune(baseline, new ChannelPruneOptions
-                    { Criterion = channelCriterion, Target = PruneTarget.Flops(layer.FlopsKept), Calibration = calibration, Seed = seed, DisposeSource = false });
-            }
-            catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
-            {
-                progress.Phase(FormattableString.Invariant($"{control} {budget:0.00}: channel pruning cannot match ({e.Message})"));
-                continue;
-            }
+            var channel = TryPrune(() => ChannelPruner.Prune(baseline, new ChannelPruneOptions
+                { Criterion = channelCriterion, Target = PruneTarget.Flops(layer.FlopsKept), Calibration = calibration, Seed = seed, DisposeSource = false }),
+                why => progress.Phase(FormattableString.Invariant($"{control} {budget:0.00}: channel pruning cannot match ({why})")));
+            if (channel is null) continue;
             FineTune(channel, VariantMethod.Channel, budget, train, test, modelsFolder, live, seed, "", control: control);
         }
     }
@@ -301,21 +294,16 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         Cancel.ThrowIfCancellationRequested();
         string criterion = CriterionNames.Name(_options.LayerCriterion);
         progress.Phase(FormattableString.Invariant($"budget {budget:0.00}: layer pruning ({criterion}) to {budget:P0} of the FLOPs"));
-        PruneResult layer;
-        try
+        var layer = TryPrune(() => LayerPruner.Prune(baseline, new LayerPruneOptions
         {
-            layer = LayerPruner.Prune(baseline, new LayerPruneOptions
-            {
-                Criterion = _options.LayerCriterion,
-                Target = PruneTarget.Flops(budget),
-                Calibration = calibration,
-                Seed = seed,
-                DisposeSource = false,
-            });
-        }
-        catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
+            Criterion = _options.LayerCriterion,
+            Target = PruneTarget.Flops(budget),
+            Calibration = calibration,
+            Seed = seed,
+            DisposeSource = false,
+        }), why => skipped.Add(FormattableString.Invariant($"budget {budget:0.00}{suffix}: layer pruning cannot reach it ({why}); no pair at this budget")));
+        if (layer is null)
         {
-            skipped.Add(FormattableString.Invariant($"budget {budget:0.00}{suffix}: layer pruning cannot reach it ({e.Message}); no pair at this budget"));
             progress.Phase(skipped[^1]);
             return;
         }
@@ -323,21 +311,16 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
 
         progress.Phase(FormattableString.Invariant(
             $"budget {budget:0.00}: channel pruning ({CriterionNames.Name(_options.ChannelCriterion)}) to the layer-pruned model's {layer.FlopsKept:P1} of the FLOPs"));
-        PruneResult channel;
-        try
+        var channel = TryPrune(() => ChannelPruner.Prune(baseline, new ChannelPruneOptions
         {
-            channel = ChannelPruner.Prune(baseline, new ChannelPruneOptions
-            {
-                Criterion = _options.ChannelCriterion,
-                Target = PruneTarget.Flops(layer.FlopsKept),
-                Calibration = calibration,
-                Seed = seed,
-                DisposeSource = false,
-            });
-        }
-        catch (Exception e) when (e is TargetUnreachableException or ArgumentException)
+            Criterion = _options.ChannelCriterion,
+            Target = PruneTarget.Flops(layer.FlopsKept),
+            Calibration = calibration,
+            Seed = seed,
+            DisposeSource = false,
+        }), why => skipped.Add(FormattableString.Invariant($"budget {budget:0.00}{suffix}: channel pruning cannot match the layer-pruned model's FLOPs ({why}); no pair at this budget")));
+        if (channel is null)
         {
-            skipped.Add(FormattableString.Invariant($"budget {budget:0.00}{suffix}: channel pruning cannot match the layer-pruned model's FLOPs ({e.Message}); no pair at this budget"));
             progress.Phase(skipped[^1]);
             var (_, unpaired) = live[^1]; // the layer-pruned model of this budget has no partner: leave it out
             live.RemoveAt(live.Count - 1);
