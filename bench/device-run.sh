@@ -7,7 +7,7 @@
 #   dry run here:   DEVICE=emulated QUICK=1 OUT=/tmp/devrun bash bench/device-run.sh
 #
 # Environment: DEVICE (cuda), QUICK (1 = tiny sizes, for the dry run), EPOCHS (resnet20 training epochs, 3),
-# COMPARE_EPOCHS / COMPARE_FT (the compare run's baseline and fine-tuning epochs, 15 / 3).
+# COMPARE_EPOCHS / COMPARE_FT (the compare run's baseline and fine-tuning epochs, 10 / 3, on the gpu preset).
 set -u -o pipefail
 export PYTHONUNBUFFERED=1
 cd "$(dirname "$0")/.."
@@ -64,9 +64,12 @@ tail -n 30 "$R/profile.txt"
 
 # Slowest last: the experiment on the full data, starting from the checkpoint trained above.
 if [ "$QUICK" = 1 ]; then
-    run "$CP" compare --quick --baseline "$ckpt" --train-subset 256 --test-subset 128 --finetune-epochs 1 --device "$DEVICE" --out "$R/compare"
+    # The dry run: one seed, no iso-latency search or controls, so the emulator gets through it in minutes.
+    run "$CP" compare --quick --baseline "$ckpt" --train-subset 256 --test-subset 128 --finetune-epochs 1 --seeds 1 --no-iso-latency \
+        --controls none --device "$DEVICE" --out "$R/compare"
 else
-    run "$CP" compare --model resnet20 --epochs "${COMPARE_EPOCHS:-15}" --finetune-epochs "${COMPARE_FT:-3}" --device "$DEVICE" --out "$R/compare"
+    # The gpu preset (2 seeds, iso-latency, controls at the last budget, batch 1 to 1024), with the epochs the call's time allows.
+    run "$CP" compare --preset gpu --model resnet20 --epochs "${COMPARE_EPOCHS:-10}" --finetune-epochs "${COMPARE_FT:-3}" --device "$DEVICE" --out "$R/compare"
 fi
 rm -rf "$R/compare/models"   # the checkpoints are large; the report, results and plots are what we keep
 pack
