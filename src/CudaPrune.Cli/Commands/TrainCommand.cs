@@ -18,10 +18,15 @@ public static class TrainCommand
             Required = true,
         };
         var output = new Option<string>("--out") { Description = "Run folder to write (metrics.csv, metrics.json, model.safetensors), e.g. runs/resnet20.", Required = true };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue an interrupted run in --out from its last finished epoch (resume.safetensors, written after every epoch); " +
+                "give the same options as the first run. The result is the same as an uninterrupted run's.",
+        };
         var device = DeviceOption.Create();
         var data = new DataOptions();
         var training = new TrainingOptionSet(defaultEpochs: 30, defaultLearningRate: 0.1f, defaultLearningRateWithoutBatchNorm: 0.05f);
-        var cmd = new Command("train", "Train a model on CIFAR-10 from scratch with SGD, evaluating on the test split after each epoch.") { model, output, device };
+        var cmd = new Command("train", "Train a model on CIFAR-10 from scratch with SGD, evaluating on the test split after each epoch.") { model, output, resume, device };
         training.AddTo(cmd);
         data.AddTo(cmd, withTestSubset: true);
         cmd.SetAction(r => CommandRunner.Run(() =>
@@ -38,7 +43,7 @@ public static class TrainCommand
             {
                 ["started_from"] = "scratch",
                 ["data"] = DataOptions.Label(source),
-            });
+            }, resume: r.GetValue(resume));
             return 0;
         }));
         return cmd;

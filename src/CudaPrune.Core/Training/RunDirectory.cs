@@ -10,13 +10,15 @@ namespace CudaPrune.Core.Training;
 
 /// <summary>
 /// The output folder of a run (runs/NAME): metrics.csv (one row per epoch, rewritten after each epoch),
-/// metrics.json (the summary) and model.safetensors (the checkpoint). Every file is written atomically.
+/// metrics.json (the summary), model.safetensors (the checkpoint) and resume.safetensors (the state after the
+/// last finished epoch, see <see cref="ResumeFile"/>; kept when the run ends). Every file is written atomically.
 /// </summary>
 public sealed class RunDirectory
 {
     public const string MetricsCsv = "metrics.csv";
     public const string MetricsJson = "metrics.json";
     public const string CheckpointFile = "model.safetensors";
+    public const string ResumeFileName = "resume.safetensors";
 
     public RunDirectory(string path)
     {
@@ -27,6 +29,9 @@ public sealed class RunDirectory
 
     public string Path { get; }
     public string CheckpointPath => System.IO.Path.Combine(Path, CheckpointFile);
+
+    /// <summary>This run's resume file, for a run identified by <paramref name="identity"/> (options by name).</summary>
+    public ResumeFile ResumeFile(IReadOnlyDictionary<string, string> identity) => new(System.IO.Path.Combine(Path, ResumeFileName), identity);
 
     public void WriteEpochs(IReadOnlyList<EpochMetrics> epochs)
     {

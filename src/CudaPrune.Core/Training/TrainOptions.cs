@@ -19,6 +19,23 @@ public sealed record TrainOptions
     /// <summary>Batch size for evaluation on the test split.</summary>
     public int EvalBatchSize { get; init; } = 500;
 
+    /// <summary>
+    /// Every option by name, as exact invariant text: what a resumed run must share with the interrupted one
+    /// (see <see cref="ResumeFile"/>). Keys follow metrics.json's names.
+    /// </summary>
+    public Dictionary<string, string> ResumeIdentity()
+    {
+        static string F(float v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        static string I(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new(StringComparer.Ordinal)
+        {
+            ["epochs"] = I(Epochs), ["batch"] = I(BatchSize), ["lr"] = F(LearningRate), ["schedule"] = Schedule,
+            ["warmup_epochs"] = I(WarmupEpochs), ["momentum"] = F(Momentum), ["weight_decay"] = F(WeightDecay),
+            ["nesterov"] = Nesterov ? "true" : "false", ["label_smoothing"] = F(LabelSmoothing), ["slimming"] = F(Slimming),
+            ["seed"] = I(Seed), ["eval_batch"] = I(EvalBatchSize),
+        };
+    }
+
     /// <summary>Throws a clear error for values no run can use.</summary>
     public void Validate()
     {

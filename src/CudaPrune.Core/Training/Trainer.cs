@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CudaPrune.Core.Autograd;
+using CudaPrune.Core.Checkpoints;
 using CudaPrune.Core.Data;
 using CudaPrune.Core.Models;
 using CudaPrune.Core.Nn;
@@ -32,6 +33,11 @@ public sealed class Trainer
 
     public SgdOptimizer Optimizer { get; }
 
+    /// <summary>When set, written after every epoch (before the reporter hears of it), so <see cref="Resume"/> can continue the run.</summary>
+    public ResumeFile? ResumeFile { get; init; }
+
+    private int _finishedEpochs;
+
     public IReadOnlyList<EpochMetrics> History => _history;
 
     /// <summary>
@@ -56,6 +62,23 @@ public sealed class Trainer
         return null;
     }
 
+    /// <summary>
+    /// Restores the model, the momentum and the finished epochs' metrics from <see cref="ResumeFile"/>, so that
+    /// <see cref="Fit"/> runs only the remaining epochs and ends on the same weights as an uninterrupted run.
+    /// Returns the epochs already done.
+    /// </summary>
+    public IReadOnlyList<EpochMetrics> Resume()
+    {
+        if (ResumeFile is null) throw new InvalidOperationException("no resume file was given to the trainer");
+        var (epoch, history) = ResumeFile.Restore(_model, Optimizer);
+        if (epoch > _options.Epochs || history.Count != epoch)
+            throw new CheckpointException(ResumeFile.Path, $"the resume file is at epoch {epoch} of a {_options.Epochs}-epoch run with {history.Count} epochs of metrics");
+        _history.Clear();
+        _history.AddRange(history);
+        _finishedEpochs = epoch;
+        return history;
+    }
+
     /// <summary>Runs every epoch; evaluates on <paramref name="test"/> after each one when given.</summary>
     public TrainingSummary Fit(CifarDataset train, CifarDataset? test, CancellationToken cancel = default)
     {
@@ -70,11 +93,10 @@ public sealed class Trainer
             : [];
 
         var be = _model.Backend;
-        long globalStep = 0;
-        double totalTrainSeconds = 0;
-        long totalImages = 0;
+        // The schedule's position is a function of the epoch: a resumed run picks it up where it stopped.
+        long globalStep = (long)steps * _finishedEpochs;
         _model.Train();
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        for (int epoch = _finishedEpochs + 1; epoch <= _options.Epochs; epoch++)
         {
             double lossSum = 0;
             long correct = 0, seen = 0;
@@ -134,16 +156,19 @@ public sealed class Trainer
                 foreach (var p in pending) p.Dispose();
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            totalTrainSeconds += trainSeconds;
-            totalImages += seen;
 
             var eval = test is null ? null : Evaluator.Evaluate(_model, test, _options.EvalBatchSize);
             var metrics = new EpochMetrics(epoch, lr, lossSum / seen, (double)correct / seen,
                 eval?.Loss ?? double.NaN, eval?.Accuracy ?? double.NaN, seen / trainSeconds, trainSeconds, eval?.Seconds ?? 0);
             _history.Add(metrics);
+            _finishedEpochs = epoch;
+            ResumeFile?.Save(_model, Optimizer, epoch, _history);
             _reporter.OnEpoch(metrics);
         }
         var last = _history[^1];
+        // Over every epoch of the run, those of an interrupted process included.
+        double totalTrainSeconds = _history.Sum(h => h.TrainSeconds);
+        long totalImages = (long)_history.Count * steps * _options.BatchSize;
         return new TrainingSummary(_options.Epochs, last.TestAccuracy, last.TestLoss, last.TrainAccuracy, last.TrainLoss,
             totalImages / totalTrainSeconds, totalTrainSeconds, be.Name);
     }
