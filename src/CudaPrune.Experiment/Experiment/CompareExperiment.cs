@@ -394,7 +394,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         using var pass = new EndToEndPass(model, batch, device, seed);
         pass.Run(); // warm-up
         var runs = Enumerable.Range(0, IsoRuns).Select(_ => pass.Run()).ToArray();
-        return Statistics.Bootstrap.Median(runs);
+        return SampleStats.Of(runs).Median;
     }
 
     /// <summary>Evaluates the pruned model, fine-tunes it, evaluates and saves it; adds it to <paramref name="live"/>.</summary>
