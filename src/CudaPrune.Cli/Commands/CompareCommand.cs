@@ -56,6 +56,11 @@ public static class CompareCommand
         preset.AcceptOnlyFromAmong(CompareDefaults.PresetNames);
         var isQuick = new Option<bool>("--quick") { Description = "Same as --preset quick." };
         var output = new Option<string?>("--out") { Description = "Run folder: report.md, results.json, results.csv, PNG plots, and models/ with every evaluated model. Default: runs/compare-<UTC time>, e.g. runs/compare-20261204-163500." };
+        var plan = new Option<bool>("--plan") { Description = "Write the experiment's cell graph (plan.json, and jobs.tsv: one line per cell with its stage, for job arrays) into --out and run nothing. See docs/CLUSTER.md." };
+        var cell = new Option<string?>("--cell") { Description = "Run one cell of the plan in --out (its id from jobs.tsv; its dependencies must be finished); the experiment's settings come from plan.json. What a cluster's array task runs.", HelpName = "ID" };
+        var report = new Option<bool>("--report") { Description = "Assemble report.md, results.json, results.csv and plots in --out from its finished cells (run nothing); fails naming the cells not finished." };
+        var jobs = new Option<int?>("--jobs") { Description = "Cells run at once, each in a process of its own (default 1: all in this process). Latency cells always run alone.", HelpName = "N" };
+        var gpus = new Option<string?>("--gpus") { Description = "Comma-separated GPU indices, one cell per GPU at a time (CUDA_VISIBLE_DEVICES of each cell's process); implies --jobs = their number.", HelpName = "0,1,…" };
         var device = DeviceOption.Create();
         var data = new DataOptions();
         var cmd = new Command("compare",
@@ -64,11 +69,16 @@ public static class CompareCommand
             + "channel pruning keeps more accuracy' hold, per batch size, with the noise stated), results.json, results.csv and plots.")
         {
             model, baseline, budgets, criterion, layerCriterion, epochs, finetune, lr, finetuneLr, trainBatch, trainSubset, testSubset, batchSizes,
-            runs, warmup, flush, noGraph, seed, seeds, validation, controls, noIso, preset, isQuick, output, device,
+            runs, warmup, flush, noGraph, seed, seeds, validation, controls, noIso, preset, isQuick, output, device, plan, cell, report, jobs, gpus,
         };
         data.AddTo(cmd, withSubset: false);
         cmd.SetAction(r => CommandRunner.Run(() =>
         {
+            if (r.GetValue(cell) is { } cellId) return CompareCells.RunCell(RequireOut(r.GetValue(output), "--cell"), cellId, r.GetValue(data.Data), DeviceGiven(r, device));
+            if (r.GetValue(report)) return CompareCells.Report(RequireOut(r.GetValue(output), "--report"));
+            int jobCount = r.GetValue(jobs) ?? 1;
+            if (jobCount < 1) throw new UsageException($"--jobs must be at least 1, got {jobCount}");
+            var gpuList = r.GetValue(gpus) is { } g ? CommandRunner.Usage(() => CompareCells.ParseGpus(g)) : null;
             var choice = CommandRunner.Usage(() => CompareDefaults.Preset(r.GetValue(preset), r.GetValue(isQuick), CompareDefaults.ComputesOnGpu(r.GetValue(device)!)));
             if (choice.Note is not null) Console.Error.WriteLine(choice.Note);
             var settings = choice.Settings;
@@ -107,19 +117,44 @@ public static class CompareCommand
             if (baselinePath is not null) Checkpoint.ReadSpec(baselinePath); // a missing or bad file fails now, not after the data is read
 
             var source = DataOptions.Locate(r.GetValue(data.Data));
+            using var backend = DeviceOption.Open(r.GetValue(device)!);
+            if (r.GetValue(plan))
+            {
+                var written = CompareExperiment.PlanFor(options, backend, DataOptions.Label(source), source.Path);
+                written.Write(folder);
+                CompareCells.DescribePlan(written, folder);
+                return 0;
+            }
             var train = DataOptions.Read(source, CifarSplit.Train);
             var test = DataOptions.Read(source, CifarSplit.Test);
-            using var backend = DeviceOption.Open(r.GetValue(device)!);
             var progress = new ConsoleProgress();
-            var results = new CompareExperiment(options, backend, progress) { Cancel = CommandRunner.Cancellation }
-                .Run(train, test, DataOptions.Label(source), Path.Combine(folder, "models"));
-            var files = CompareReportFiles.Write(results, folder);
-            Summarise(results);
-            Console.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} in {folder} (models in {Path.Combine(folder, "models")})");
+            var results = new CompareExperiment(options, backend, progress)
+            {
+                Cancel = CommandRunner.Cancellation,
+                Jobs = gpuList?.Count ?? jobCount,
+                Gpus = gpuList,
+                StartCell = (c, gpu) => CompareCells.ChildProcess(folder, c.Id, source.Path, gpu is null ? backend.Kind : Core.Backends.DeviceKind.Cuda),
+            }.Run(train, test, DataOptions.Label(source), folder, source.Path);
+            WriteReport(results, folder);
             return 0;
         }));
         return cmd;
     }
+
+    /// <summary>Writes the report files and prints the summary.</summary>
+    internal static void WriteReport(CompareResults results, string folder)
+    {
+        var files = CompareReportFiles.Write(results, folder);
+        Summarise(results);
+        Console.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} in {folder} (models in {Path.Combine(folder, "models")})");
+    }
+
+    private static string RequireOut(string? output, string option) =>
+        output is null ? throw new UsageException($"{option} needs --out: the run folder holding plan.json") : OutFolder(output);
+
+    /// <summary>The --device value when given on the command line, else null (the plan's device is used).</summary>
+    private static string? DeviceGiven(ParseResult r, Option<string> device) =>
+        r.GetResult(device) is { Implicit: false } ? r.GetValue(device) : null;
 
     private static string Join(IEnumerable<double> values) => string.Join(",", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
 
@@ -149,7 +184,7 @@ public static class CompareCommand
     }
 
     /// <summary>Phases as time-stamped lines; training runs under the CLI's live progress view.</summary>
-    private sealed class ConsoleProgress : ICompareProgress
+    internal sealed class ConsoleProgress : ICompareProgress
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
