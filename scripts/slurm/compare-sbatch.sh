@@ -8,7 +8,8 @@
 #   OUT            the folder `cudaprune compare ... --out OUT --plan` wrote (plan.json, jobs.tsv)
 #   --cudaprune    the command line that runs cudaprune on a node; default: cudaprune on PATH, else
 #                  dotnet with this checkout's Release build
-#   --device, --data   passed to every cell (`compare --cell ID --device D --data PATH`)
+#   --device, --data   passed to every cell (`compare --cell ID --device D --data PATH`); without them a
+#                  cell uses the plan's device and the data where the plan found it
 #   --dry-run      print the sbatch commands instead of running them
 #   -- ...         options for every sbatch call (--partition=gpu --gres=gpu:1 --time=2:00:00 ...);
 #                  they override the #SBATCH lines of compare-cell.sbatch

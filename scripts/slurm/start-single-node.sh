@@ -36,7 +36,9 @@ show_logs() {
     done
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# True when DAEMON's pid file in the state folder names a running DAEMON (not another program that got
+# the pid of one that died, after a reboot).
+alive() { [ -f "$state/$1.pid" ] && [ "$(cat "/proc/$(cat "$state/$1.pid")/comm" 2>/dev/null)" = "$1" ]; }
 
 node_state() { sinfo -h -N -o '%T' 2>/dev/null | head -n 1; }
 
@@ -45,7 +47,7 @@ for tool in munged mungekey slurmctld slurmd sinfo; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool not found: apt-get install slurm-wlm munge"
 done
 
-if [ -f "$conf" ] && alive "$state/slurmctld.pid" && alive "$state/slurmd.pid"; then
+if [ -f "$conf" ] && alive slurmctld && alive slurmd; then
     case "$(node_state)" in
         idle | mixed | allocated | completing)
             echo "start-single-node: already running ($state)" >&2
@@ -63,7 +65,7 @@ if [ ! -s "$state/munge.key" ]; then
     mungekey --create --keyfile="$state/munge.key" --force
     chmod 400 "$state/munge.key"
 fi
-if ! alive "$state/munged.pid"; then
+if ! alive munged; then
     munged --force --key-file="$state/munge.key" --socket="$state/munge/munge.socket" \
         --pid-file="$state/munged.pid" --log-file="$state/munged.log" --seed-file="$state/munge.seed" \
         </dev/null >>"$state/daemons.out" 2>&1 || { show_logs; die "munged did not start"; }
@@ -109,7 +111,7 @@ CONF
 
 # A daemon left from an earlier start with another slurm.conf goes first.
 for daemon in slurmd slurmctld; do
-    if alive "$state/$daemon.pid"; then kill "$(cat "$state/$daemon.pid")" 2>/dev/null || true; sleep 1; fi
+    if alive "$daemon"; then kill "$(cat "$state/$daemon.pid")" 2>/dev/null || true; sleep 1; fi
 done
 # -i: ignore state files from an earlier start that no longer match (jobs, node names).
 # The daemons' own output goes to a file: whoever runs this script may be reading its stdout to the end.

@@ -13,7 +13,8 @@ for daemon in slurmd slurmctld munged; do
     pidfile="$state/$daemon.pid"
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")
-    if kill "$pid" 2>/dev/null; then
+    # Only the daemon itself: after a reboot the pid may belong to another program.
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$daemon" ] && kill "$pid" 2>/dev/null; then
         # Up to 10 s for a clean exit (slurmctld saves its state), then SIGKILL.
         for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
         kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null

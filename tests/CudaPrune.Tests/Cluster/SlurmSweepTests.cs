@@ -73,9 +73,11 @@ public class SlurmSweepTests
         Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(output, "results.json"))), Is.Not.Null);
         foreach (var cell in cells)
         {
-            string json = Path.Combine(output, "cells", cell.Id, "cell.json");
-            Assert.That(File.Exists(json), Is.True, $"cell {cell.Id} ({cell.Name}) has no {json}");
-            Assert.That((string?)JsonNode.Parse(File.ReadAllText(json))!["status"], Is.EqualTo("done"), $"cell {cell.Id} ({cell.Name})");
+            // A finished cell is the folder cells/NAME-ID holding its cell.json.
+            string[] folders = Directory.GetDirectories(Path.Combine(output, "cells"), "*-" + cell.Id);
+            Assert.That(folders, Has.Length.EqualTo(1), $"cell {cell.Id} ({cell.Name}) has one finished folder");
+            var record = JsonNode.Parse(File.ReadAllText(Path.Combine(folders[0], "cell.json")))!;
+            Assert.That(((string?)record["id"], (string?)record["status"]), Is.EqualTo((cell.Id, "done")), $"cell {cell.Id} ({cell.Name})");
         }
         Assert.That(Directory.GetFiles(Path.Combine(output, "slurm"), "stage*.out"), Has.Length.EqualTo(cells.Count), "one log per array task");
 
