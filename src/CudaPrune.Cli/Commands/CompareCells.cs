@@ -61,6 +61,15 @@ internal static class CompareCells
         Console.WriteLine($"run a cell: compare --out {folder} --cell ID; the report: compare --out {folder} --report; on Slurm: scripts/slurm/compare-sbatch.sh {folder}");
     }
 
+    /// <summary>The device kind a --device value names (cpu, cuda, cuda:N, emulated), or null for auto (only opening it tells).</summary>
+    public static DeviceKind? NamedDevice(string device) => device.ToLowerInvariant() switch
+    {
+        "cpu" => DeviceKind.Cpu,
+        "emulated" => DeviceKind.Emulated,
+        var d when d == "cuda" || d.StartsWith("cuda:", StringComparison.Ordinal) => DeviceKind.Cuda,
+        _ => null,
+    };
+
     public static IReadOnlyList<int> ParseGpus(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

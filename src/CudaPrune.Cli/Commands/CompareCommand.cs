@@ -117,14 +117,16 @@ public static class CompareCommand
             if (baselinePath is not null) Checkpoint.ReadSpec(baselinePath); // a missing or bad file fails now, not after the data is read
 
             var source = DataOptions.Locate(r.GetValue(data.Data));
-            using var backend = DeviceOption.Open(r.GetValue(device)!);
             if (r.GetValue(plan))
             {
-                var written = CompareExperiment.PlanFor(options, backend, DataOptions.Label(source), source.Path);
+                // A named device is planned for without opening it: a cluster's login node has no GPU.
+                var kind = CompareCells.NamedDevice(r.GetValue(device)!) ?? OpenKind(r.GetValue(device)!);
+                var written = CompareExperiment.PlanFor(options, kind, DataOptions.Label(source), source.Path);
                 written.Write(folder);
                 CompareCells.DescribePlan(written, folder);
                 return 0;
             }
+            using var backend = DeviceOption.Open(r.GetValue(device)!);
             var train = DataOptions.Read(source, CifarSplit.Train);
             var test = DataOptions.Read(source, CifarSplit.Test);
             var progress = new ConsoleProgress();
@@ -147,6 +149,12 @@ public static class CompareCommand
         var files = CompareReportFiles.Write(results, folder);
         Summarise(results);
         Console.WriteLine($"wrote {string.Join(", ", files.Select(Path.GetFileName))} in {folder} (models in {Path.Combine(folder, "models")})");
+    }
+
+    private static Core.Backends.DeviceKind OpenKind(string device)
+    {
+        using var backend = DeviceOption.Open(device);
+        return backend.Kind;
     }
 
     private static string RequireOut(string? output, string option) =>

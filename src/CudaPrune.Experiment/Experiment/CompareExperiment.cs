@@ -43,14 +43,14 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
         }
     }
 
-    /// <summary>The experiment's plan on <paramref name="backend"/>: its cells follow from the settings, device, data and code.</summary>
-    public static ComparePlan PlanFor(CompareSettings settings, IBackend backend, string dataset, string? dataPath = null)
+    /// <summary>The experiment's plan on a device of kind <paramref name="device"/>: its cells follow from the settings, device, data and code.</summary>
+    public static ComparePlan PlanFor(CompareSettings settings, DeviceKind device, string dataset, string? dataPath = null)
     {
         settings = settings.Validated();
         RequireReachableBudgets(settings.Baseline is { } path ? Checkpoint.ReadSpec(path) : ModelZoo.Create(settings.Model!), settings.Budgets);
         string? sha = settings.Baseline is { } b ? CellStore.Sha256(b) : null;
         // A production engine beside ours, on the same cores, interleaved: only where both run on the CPU.
-        return new ComparePlan(settings, CodeVersion, backend.Kind.ToString().ToLowerInvariant(), dataset, sha, backend.Kind == DeviceKind.Cpu) { DataPath = dataPath };
+        return new ComparePlan(settings, CodeVersion, device.ToString().ToLowerInvariant(), dataset, sha, device == DeviceKind.Cpu) { DataPath = dataPath };
     }
 
     /// <param name="train">The training split (cut to the options' subset here).</param>
@@ -60,7 +60,7 @@ public sealed class CompareExperiment(CompareSettings options, IBackend backend,
     /// <param name="dataPath">Where the data was found (recorded in plan.json for cells run elsewhere).</param>
     public CompareResults Run(CifarDataset train, CifarDataset test, string dataset, string runFolder, string? dataPath = null)
     {
-        var plan = PlanFor(_options, backend, dataset, dataPath);
+        var plan = PlanFor(_options, backend.Kind, dataset, dataPath);
         plan.Write(runFolder);
         var graph = plan.Graph();
         var store = new CellStore(runFolder);
