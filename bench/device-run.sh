@@ -71,6 +71,7 @@ else
     # The gpu preset (2 seeds, iso-latency, controls at the last budget, batch 1 to 1024), with the epochs the call's time allows.
     run "$CP" compare --preset gpu --model resnet20 --epochs "${COMPARE_EPOCHS:-10}" --finetune-epochs "${COMPARE_FT:-3}" --device "$DEVICE" --out "$R/compare"
 fi
-rm -rf "$R/compare/models"   # the checkpoints are large; the report, results and plots are what we keep
+rm -rf "$R/compare/models"   # the checkpoints are large; the report, results, plots and cells' cell.json are what we keep
+find "$R/compare/cells" -name "*.safetensors" -delete 2>/dev/null || true
 pack
 step "done"; ls -la "$R"
